@@ -1,0 +1,78 @@
+"""Typed runtime parameters per city (NetBox-style: stored in the database, validated here).
+
+Each parameter has a type, a default and a description. A city stores only what it changes;
+reading merges the stored values over the plugin's defaults over the declared defaults.
+Later packages add their parameters to `CityParameters`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cityloop.cities.errors import InvalidParameter
+
+
+class CityParameters(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    languages: list[str] = Field(
+        default=["zh-CN", "en"], description="Interface languages offered, the first is the default."
+    )
+    grid_target_area_m2: float = Field(
+        default=10_000, gt=0, description="Target area of a unit grid (DOMAIN.md §5), for import warnings."
+    )
+    h3_resolution: int = Field(
+        default=9, ge=5, le=12, description="H3 resolution used for proximity (9 ≈ 0.1 km² cells)."
+    )
+    road_factor: float = Field(
+        default=1.3, ge=1.0, le=3.0, description="Road distance ÷ straight-line distance, for travel times."
+    )
+    check_limit_minutes_urban: int = Field(
+        default=60, gt=0, description="核查 time limit in urban areas (DOMAIN.md §4)."
+    )
+    check_limit_minutes_rural: int = Field(
+        default=120, gt=0, description="核查 time limit in rural areas (DOMAIN.md §4)."
+    )
+    auto_accept_confidence: float = Field(
+        default=0.85, ge=0, le=1, description="Classification confidence above which a report is accepted without a person."
+    )
+    public_page_size: int = Field(default=20, ge=1, le=200, description="Rows per page on public lists.")
+
+
+PARAMETER_NAMES = frozenset(CityParameters.model_fields)
+
+
+def describe_parameters() -> list[dict[str, Any]]:
+    """Every parameter with its type, default and description, for help text and the admin page."""
+    rows = []
+    for name, field in CityParameters.model_fields.items():
+        rows.append(
+            {
+                "key": name,
+                "type": getattr(field.annotation, "__name__", str(field.annotation)),
+                "default": field.default,
+                "description": field.description or "",
+            }
+        )
+    return rows
+
+
+def validate_parameters(values: dict[str, Any], *, base: dict[str, Any] | None = None) -> CityParameters:
+    """Validate `values` (over `base`) into typed parameters, naming the key that is wrong."""
+    unknown = sorted(set(values) - PARAMETER_NAMES)
+    if unknown:
+        raise InvalidParameter(
+            f"unknown city parameter(s): {', '.join(unknown)}", details={"unknown": unknown}
+        )
+    try:
+        return CityParameters(**{**(base or {}), **values})
+    except ValidationError as exc:
+        problems = [
+            {"key": ".".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in exc.errors()
+        ]
+        first = problems[0]
+        raise InvalidParameter(
+            f"city parameter {first['key']}: {first['message']}", details=problems
+        ) from exc
