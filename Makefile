@@ -1,0 +1,55 @@
+# The same targets run on a developer's machine and in CI (.ci/run).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: demo test install dev lint typecheck pytest pytest-sqlite pytest-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+## demo: install, migrate, build the demo city 330100 and serve it at http://$(HOST):$(PORT)
+demo: install
+	$(BIN)/cityloop init
+	$(BIN)/cityloop city create-demo --code 330100
+	$(BIN)/cityloop serve --host $(HOST) --port $(PORT)
+
+## test: lint, type check, then the whole suite on SQLite and on a throwaway PostgreSQL
+test: dev lint typecheck pytest
+
+lint: dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: dev
+	$(BIN)/mypy
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite: dev
+	$(BIN)/pytest
+
+pytest-postgres: dev
+	@scripts/with-postgres $(BIN)/pytest; status=$$?; \
+	if [ $$status -eq 77 ]; then echo "PostgreSQL not found: the suite ran on SQLite only"; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+bench: dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""The ASGI application: the routers of every package under /api/v1, errors as stable JSON."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, text
+
+from cityloop import __version__
+from cityloop.cities.plugins import load_plugins
+from cityloop.core.errors import CityLoopError
+from cityloop.db.session import get_engine
+
+API_PREFIX = "/api/v1"
+
+# Routers by module path; each module exposes `router`.
+ROUTERS = (
+    "cityloop.cities.api",
+    "cityloop.geo.api",
+    "cityloop.taxonomy.api",
+    "cityloop.org.api",
+)
+
+
+def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return JSONResponse({"error": body}, status_code=status)
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """Build the app on `engine` (default: CITYLOOP_DATABASE_URL). City plugins are validated here."""
+    load_plugins()
+    app = FastAPI(
+        title="CityLoop",
+        version=__version__,
+        description="A city's closed problem-solving loop (智慧城管 / 城市运行管理服务平台).",
+    )
+    app.state.engine = engine or get_engine()
+
+    @app.exception_handler(CityLoopError)
+    async def _cityloop_error(_request: Request, exc: CityLoopError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in exc.errors()
+        ]
+        first = problems[0] if problems else {"field": "", "message": "invalid request"}
+        return _error(422, "request.invalid", f"{first['field']}: {first['message']}", problems)
+
+    @app.get("/health", tags=["health"], summary="Liveness and database reachability")
+    def health() -> dict[str, str]:
+        with app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    for module in ROUTERS:
+        app.include_router(importlib.import_module(module).router, prefix=API_PREFIX)
+    return app

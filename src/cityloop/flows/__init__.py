@@ -1,0 +1,1 @@
+"""Orchestration across domain packages; owns no tables."""

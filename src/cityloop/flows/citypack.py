@@ -1,0 +1,149 @@
+"""Import and export a whole city pack across cities, taxonomy, geo and org, in one transaction.
+
+Parts are imported in dependency order (city → local codes → areas → places → patrol zones →
+departments → staff → registration conditions); each part validates all of itself before it
+writes, and the caller rolls the transaction back when any part fails, so a pack with any
+error imports nothing. A file absent from the pack leaves that part of the city as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from cityloop.cities.actions import do_set_parameters, do_upsert_city
+from cityloop.cities.errors import InvalidParameter
+from cityloop.cities.queries import get_city, stored_parameters
+from cityloop.cities.schemas import CityIn
+from cityloop.flows.citypack_files import CityPack
+from cityloop.flows.errors import PackInvalid
+from cityloop.geo.actions import do_import_areas, do_import_patrol_zones, do_import_places
+from cityloop.geo.geojson import export_areas, export_places
+from cityloop.geo.queries import area_codes, export_patrol_zones
+from cityloop.org.actions import do_import_departments, do_import_staff
+from cityloop.org.queries import export_departments, export_staff
+from cityloop.taxonomy.actions import (
+    do_import_local_codes,
+    do_seed_registration_conditions,
+    do_seed_standards,
+    export_local_codes,
+)
+from cityloop.taxonomy.queries import category_keys, major_keys
+
+NATIONAL = "GB/T 47678.5-2026"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PackSummary:
+    city: str
+    steps: dict[str, Any] = field(default_factory=dict)
+
+
+def _city_in(pack: CityPack) -> CityIn:
+    data = {k: v for k, v in pack.city.items() if k != "parameters"}
+    try:
+        return CityIn(**data)
+    except ValidationError as exc:
+        problems = [
+            {
+                "source": "city.yaml",
+                "field": ".".join(str(p) for p in err["loc"]),
+                "rule": err["type"],
+                "message": err["msg"],
+            }
+            for err in exc.errors()
+        ]
+        first = problems[0]
+        raise PackInvalid(f"city.yaml: {first['field']}: {first['message']}", details=problems) from exc
+
+
+def _category_references(session: Session, city_code: str) -> set[str]:
+    codes = {code for _kind, code in category_keys(session, city_code=city_code, standard=NATIONAL)}
+    majors = {major for _kind, major in major_keys(session, city_code=city_code, standard=NATIONAL)}
+    return codes | majors
+
+
+def do_import_pack(
+    session: Session, pack: CityPack, *, password: str | None = None, progress: Progress | None = None
+) -> PackSummary:
+    """Import every part of `pack`; raises the first failing part's error (the caller rolls back)."""
+    step = progress or (lambda _name: None)
+    city_in = _city_in(pack)
+    code = city_in.code
+    summary = PackSummary(city=code)
+
+    step("taxonomy")
+    do_seed_standards(session)
+    step("city")
+    do_upsert_city(session, city_in)
+    parameters = pack.city.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        raise PackInvalid("city.yaml: parameters must be a mapping", details=[{"source": "city.yaml"}])
+    try:
+        do_set_parameters(session, code, parameters)
+    except InvalidParameter as exc:
+        raise PackInvalid(f"city.yaml: {exc.message}", details=exc.details) from exc
+    summary.steps["parameters"] = len(parameters)
+
+    if pack.taxonomy_local_csv is not None:
+        step("local taxonomy")
+        summary.steps["local_codes"] = do_import_local_codes(
+            session, city_code=code, csv_text=pack.taxonomy_local_csv
+        )
+    if pack.areas is not None:
+        step("areas")
+        summary.steps["areas"] = do_import_areas(session, city_code=code, collection=pack.areas)
+    if pack.places is not None:
+        step("places")
+        summary.steps["places"] = do_import_places(session, city_code=code, collection=pack.places)
+    if pack.patrol_zones is not None:
+        step("patrol zones")
+        summary.steps["patrol_zones"] = do_import_patrol_zones(session, city_code=code, zones=pack.patrol_zones)
+    if pack.departments is not None:
+        step("departments")
+        summary.steps["departments"] = do_import_departments(
+            session,
+            city_code=code,
+            items=pack.departments,
+            known_areas=area_codes(session, code),
+            known_categories=_category_references(session, code),
+        )
+    if pack.staff is not None:
+        step("staff")
+        zones = {z["code"] for z in export_patrol_zones(session, code)}
+        summary.steps["staff"] = do_import_staff(
+            session, city_code=code, items=pack.staff, password=password, known_patrol_zones=zones
+        )
+    step("registration conditions")
+    summary.steps["registration_conditions"] = do_seed_registration_conditions(session, city_code=code)
+    return summary
+
+
+def export_pack(session: Session, city_code: str) -> CityPack:
+    """The city as a pack, in exactly the format `do_import_pack` reads."""
+    city = get_city(session, city_code)
+    city_data: dict[str, Any] = {
+        "code": city.code,
+        "name_zh": city.name_zh,
+        "name_en": city.name_en,
+        "timezone": city.timezone,
+        "locale": city.locale,
+    }
+    params = stored_parameters(session, city_code)
+    if params:
+        city_data["parameters"] = dict(sorted(params.items()))
+    return CityPack(
+        city=city_data,
+        areas=export_areas(session, city_code),
+        places=export_places(session, city_code),
+        patrol_zones=export_patrol_zones(session, city_code),
+        departments=export_departments(session, city_code),
+        staff=export_staff(session, city_code),
+        taxonomy_local_csv=export_local_codes(session, city_code),
+    )
