@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
 from cityloop import __version__
+from cityloop.access.principal import authenticate
 from cityloop.cities.plugins import load_plugins
 from cityloop.core.errors import CityLoopError
 from cityloop.db.session import get_engine
@@ -42,6 +43,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         description="A city's closed problem-solving loop (智慧城管 / 城市运行管理服务平台).",
     )
     app.state.engine = engine or get_engine()
+    app.state.authenticate = authenticate
 
     @app.exception_handler(CityLoopError)
     async def _cityloop_error(_request: Request, exc: CityLoopError) -> JSONResponse:

@@ -6,9 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cityloop.cities.errors import CityExists
+from cityloop.cities.errors import CityExists, InvalidParameter
 from cityloop.cities.models import City, CityParameter
-from cityloop.cities.errors import InvalidParameter
 from cityloop.cities.params import PARAMETER_NAMES, CityParameters, validate_parameters
 from cityloop.cities.plugins import plugin_for
 from cityloop.cities.queries import get_city, stored_parameters
@@ -40,7 +39,7 @@ def do_set_parameters(session: Session, city_code: str, values: dict[str, Any]) 
     get_city(session, city_code)
     current = stored_parameters(session, city_code)
     merged = validate_parameters({**current, **values}, base=plugin_for(city_code).parameter_defaults())
-    for key, value in values.items():
+    for key in values:
         typed = getattr(merged, key)
         row = session.get(CityParameter, (city_code, key))
         if row is None:

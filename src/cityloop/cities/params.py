@@ -36,7 +36,10 @@ class CityParameters(BaseModel):
         default=120, gt=0, description="核查 time limit in rural areas (DOMAIN.md §4)."
     )
     auto_accept_confidence: float = Field(
-        default=0.85, ge=0, le=1, description="Classification confidence above which a report is accepted without a person."
+        default=0.85,
+        ge=0,
+        le=1,
+        description="Classification confidence above which a report is accepted without a person.",
     )
     public_page_size: int = Field(default=20, ge=1, le=200, description="Rows per page on public lists.")
 

@@ -65,7 +65,9 @@ class DefaultCity:
 
 
 HOOKS: tuple[str, ...] = tuple(
-    name for name, value in vars(DefaultCity).items() if inspect.isfunction(value) and not name.startswith("_")
+    name
+    for name, value in vars(DefaultCity).items()
+    if inspect.isfunction(value) and not name.startswith("_")
 )
 
 
@@ -76,7 +78,9 @@ def validate_plugin(cls: Any, *, source: str = "") -> type[DefaultCity]:
         raise InvalidPlugin(f"city plugin{where} is not a subclass of DefaultCity: {cls!r}")
     code = cls.city_code
     if cls is not DefaultCity and (code is None or not is_digits(code, 6)):
-        raise InvalidPlugin(f"city plugin {cls.__name__}{where} must set city_code to a 6-digit division code")
+        raise InvalidPlugin(
+            f"city plugin {cls.__name__}{where} must set city_code to a 6-digit division code"
+        )
     for klass in cls.__mro__:
         if klass is DefaultCity or klass is object:
             break

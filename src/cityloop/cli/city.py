@@ -12,7 +12,9 @@ from rich.table import Table
 
 from cityloop.cli._common import console, db_session, fail, print_json
 
-app = typer.Typer(help="Cities: list, import and export city packs, create the demo city.", no_args_is_help=True)
+app = typer.Typer(
+    help="Cities: list, import and export city packs, create the demo city.", no_args_is_help=True
+)
 
 DEMO_PASSWORD = "cityloop-demo"
 
@@ -21,7 +23,11 @@ def _import(pack: Any, password: str | None, label: str) -> dict[str, Any]:
     from cityloop.flows.citypack import do_import_pack
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task(label, total=None)
 
@@ -52,7 +58,9 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
     table.add_column("imported")
     for key, value in result.items():
         if key != "city":
-            table.add_row(key, json.dumps(value, ensure_ascii=False) if not isinstance(value, int) else str(value))
+            table.add_row(
+                key, json.dumps(value, ensure_ascii=False) if not isinstance(value, int) else str(value)
+            )
     console.print(table)
 
 
@@ -63,7 +71,13 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
 
     with db_session() as session:
         rows = [
-            {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "timezone": c.timezone, "locale": c.locale}
+            {
+                "code": c.code,
+                "name_zh": c.name_zh,
+                "name_en": c.name_en,
+                "timezone": c.timezone,
+                "locale": c.locale,
+            }
             for c in list_cities(session)
         ]
     if as_json:
@@ -77,7 +91,9 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
 
 @app.command("create-demo")
 def create_demo(
-    code: str = typer.Option("330100", help="Division code of the demo city (330100: the demo is built around it)."),
+    code: str = typer.Option(
+        "330100", help="Division code of the demo city (330100: the demo is built around it)."
+    ),
     password: str = typer.Option(
         DEMO_PASSWORD, help="Password of the demo accounts (for a demo only; never use it in production)."
     ),
@@ -167,5 +183,7 @@ def params(
         return
     table = Table("parameter", "value", "default", "meaning")
     for row in describe_parameters():
-        table.add_row(row["key"], json.dumps(values[row["key"]]), json.dumps(row["default"]), row["description"])
+        table.add_row(
+            row["key"], json.dumps(values[row["key"]]), json.dumps(row["default"]), row["description"]
+        )
     console.print(table)

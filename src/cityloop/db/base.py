@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -37,7 +38,11 @@ MODEL_MODULES = (
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict: JSONType(), list: JSONType()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict: JSONType(),
+        list: JSONType(),
+    }
 
 
 def _now() -> datetime:

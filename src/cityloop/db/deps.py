@@ -1,13 +1,23 @@
-"""FastAPI dependency: one session per request, committed when the handler returns."""
+"""FastAPI dependencies: one session per request (committed when the handler returns), and who is calling."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Protocol
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from cityloop.core.clock import get_clock
+from cityloop.core.principal import ANONYMOUS, Principal, check_city, check_role
 from cityloop.db.session import make_session_factory
+
+
+class Authenticator(Protocol):
+    def __call__(
+        self, session: Session, *, authorization: str | None, api_key: str | None, now: datetime
+    ) -> Principal: ...
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -22,3 +32,49 @@ def get_session(request: Request) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def current_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+    """The caller named by the `Authorization: Bearer …` or `X-API-Key` header, or anonymous.
+
+    The app provides the authenticator (`app.state.authenticate`, the access package's
+    `authenticate`), so that routes of every package can ask who is calling without
+    importing the package that knows. Without one, every caller is anonymous.
+    """
+    authenticate: Authenticator | None = getattr(request.app.state, "authenticate", None)
+    if authenticate is None:
+        return ANONYMOUS
+    return authenticate(
+        session,
+        authorization=request.headers.get("authorization"),
+        api_key=request.headers.get("x-api-key"),
+        now=get_clock().now(),
+    )
+
+
+def _path_city(request: Request) -> str | None:
+    value = request.path_params.get("city_code")
+    return value if isinstance(value, str) else None
+
+
+def require_roles(*roles: str) -> Callable[..., Principal]:
+    """A dependency requiring one of `roles`; on routes with a `{city_code}` it also requires that city."""
+
+    def dependency(request: Request, principal: Principal = Depends(current_principal)) -> Principal:
+        city_code = _path_city(request)
+        if city_code is not None:
+            check_city(principal, city_code)
+        check_role(principal, *roles)
+        return principal
+
+    return dependency
+
+
+def public_or_city_principal(
+    request: Request, principal: Principal = Depends(current_principal)
+) -> Principal:
+    """For public city routes: anonymous callers are welcome, but a credential must be of the route's city."""
+    city_code = _path_city(request)
+    if principal.authenticated and city_code is not None:
+        check_city(principal, city_code)
+    return principal

@@ -104,7 +104,9 @@ def do_import_pack(
         summary.steps["places"] = do_import_places(session, city_code=code, collection=pack.places)
     if pack.patrol_zones is not None:
         step("patrol zones")
-        summary.steps["patrol_zones"] = do_import_patrol_zones(session, city_code=code, zones=pack.patrol_zones)
+        summary.steps["patrol_zones"] = do_import_patrol_zones(
+            session, city_code=code, zones=pack.patrol_zones
+        )
     if pack.departments is not None:
         step("departments")
         summary.steps["departments"] = do_import_departments(

@@ -71,7 +71,9 @@ def _read_json(path: Path) -> dict[str, Any]:
 def read_pack(directory: Path) -> CityPack:
     """Parse the files of the pack in `directory`; city.yaml is required, the rest optional."""
     if not directory.is_dir():
-        raise PackInvalid(f"{directory}: not a folder", details=[{"source": str(directory), "rule": "missing"}])
+        raise PackInvalid(
+            f"{directory}: not a folder", details=[{"source": str(directory), "rule": "missing"}]
+        )
     city_file = directory / FILES["city"]
     if not city_file.is_file():
         raise _problem(FILES["city"], f"missing from {directory}", rule="missing")

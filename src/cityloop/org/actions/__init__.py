@@ -1,0 +1,6 @@
+"""Writes of the org package: importing departments.yaml and staff.yaml."""
+
+from cityloop.org.actions.departments import check_departments, do_import_departments
+from cityloop.org.actions.staff import check_staff, do_import_staff
+
+__all__ = ["check_departments", "check_staff", "do_import_departments", "do_import_staff"]
