@@ -42,7 +42,8 @@ def area_code_problem(level: str, code: str) -> str | None:
         return f"{level} code {code!r}: {problem}"
     for start in range(6, length, 3):
         if code[start : start + 3] == "000":
-            return f"{level} code {code!r}: the {_PART_NAMES[start]} part (digits {start + 1}-{start + 3}) is 000"
+            part = f"the {_PART_NAMES[start]} part (digits {start + 1}-{start + 3})"
+            return f"{level} code {code!r}: {part} is 000"
     return None
 
 
