@@ -21,20 +21,27 @@ from cityloop.cities.queries import get_city, stored_parameters
 from cityloop.cities.schemas import CityIn
 from cityloop.flows.citypack_files import CityPack
 from cityloop.flows.errors import PackInvalid
-from cityloop.geo.actions import do_import_areas, do_import_patrol_zones, do_import_places
-from cityloop.geo.geojson import export_areas, export_places
-from cityloop.geo.queries import area_codes, export_patrol_zones
-from cityloop.org.actions import do_import_departments, do_import_staff
-from cityloop.org.queries import export_departments, export_staff
-from cityloop.taxonomy.actions import (
+from cityloop.geo import (
+    area_codes,
+    do_import_areas,
+    do_import_patrol_zones,
+    do_import_places,
+    export_areas,
+    export_patrol_zones,
+    export_places,
+)
+from cityloop.org import do_import_departments, do_import_staff, export_departments, export_staff
+from cityloop.taxonomy import (
+    STANDARD_2026,
+    category_keys,
     do_import_local_codes,
     do_seed_registration_conditions,
     do_seed_standards,
     export_local_codes,
+    major_keys,
 )
-from cityloop.taxonomy.queries import category_keys, major_keys
 
-NATIONAL = "GB/T 47678.5-2026"
+NATIONAL = STANDARD_2026
 
 Progress = Callable[[str], None]
 
