@@ -38,7 +38,11 @@ def test_unknown_city_is_a_stable_404(client: TestClient) -> None:
     resp = client.get("/api/v1/cities/110100")
     assert resp.status_code == 404
     assert resp.json() == {
-        "error": {"code": "cities.not_found", "message": "city 110100 does not exist", "details": {"city": "110100"}}
+        "error": {
+            "code": "cities.not_found",
+            "message": "city 110100 does not exist",
+            "details": {"city": "110100"},
+        }
     }
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cityloop.cli._common import console, db_session, fail, print_json
+from cityloop.cli._common import console, db_session, err_console, fail, print_json
 
 app = typer.Typer(
     help="Cities: list, import and export city packs, create the demo city.", no_args_is_help=True
@@ -26,7 +26,7 @@ def _import(pack: Any, password: str | None, label: str) -> dict[str, Any]:
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=console,
+        console=err_console,
         transient=True,
     ) as progress:
         task = progress.add_task(label, total=None)
@@ -36,17 +36,7 @@ def _import(pack: Any, password: str | None, label: str) -> dict[str, Any]:
 
         with db_session() as session:
             summary = do_import_pack(session, pack, password=password, progress=step)
-    return {"city": summary.city, **{k: _plain(v) for k, v in summary.steps.items()}}
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "model_dump"):
-        return value.model_dump()
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(value)
-    return value
+    return {"city": summary.city, **summary.steps, "warnings": summary.warnings}
 
 
 def _report(result: dict[str, Any], as_json: bool) -> None:
@@ -57,11 +47,18 @@ def _report(result: dict[str, Any], as_json: bool) -> None:
     table.add_column("part")
     table.add_column("imported")
     for key, value in result.items():
-        if key != "city":
+        if key not in ("city", "warnings"):
             table.add_row(
                 key, json.dumps(value, ensure_ascii=False) if not isinstance(value, int) else str(value)
             )
     console.print(table)
+    warnings = result["warnings"]
+    if warnings:
+        console.print(f"[yellow]{len(warnings)} warning(s)[/] (they did not stop the import):")
+        for item in warnings[:20]:
+            console.print(f"  - {item.get('source', '')}: {item.get('message', item)}", highlight=False)
+        if len(warnings) > 20:
+            console.print(f"  … and {len(warnings) - 20} more (use --json to see all)")
 
 
 @app.command("list")

@@ -50,6 +50,8 @@ Progress = Callable[[str], None]
 class PackSummary:
     city: str
     steps: dict[str, Any] = field(default_factory=dict)
+    #: Findings that did not block the import (e.g. grids not numbered west→east), for the operator.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _city_in(pack: CityPack) -> CityIn:
@@ -105,29 +107,35 @@ def do_import_pack(
         )
     if pack.areas is not None:
         step("areas")
-        summary.steps["areas"] = do_import_areas(session, city_code=code, collection=pack.areas)
+        areas = do_import_areas(session, city_code=code, collection=pack.areas)
+        summary.steps["areas"], summary.warnings = areas.counts, summary.warnings + areas.warnings
     if pack.places is not None:
         step("places")
-        summary.steps["places"] = do_import_places(session, city_code=code, collection=pack.places)
+        places = do_import_places(session, city_code=code, collection=pack.places)
+        summary.steps["places"], summary.warnings = places.counts, summary.warnings + places.warnings
     if pack.patrol_zones is not None:
         step("patrol zones")
-        summary.steps["patrol_zones"] = do_import_patrol_zones(
-            session, city_code=code, zones=pack.patrol_zones
-        )
+        zones_summary = do_import_patrol_zones(session, city_code=code, zones=pack.patrol_zones)
+        summary.steps["patrol_zones"] = zones_summary.counts
+        summary.warnings += zones_summary.warnings
     if pack.departments is not None:
         step("departments")
-        summary.steps["departments"] = do_import_departments(
-            session,
-            city_code=code,
-            items=pack.departments,
-            known_areas=area_codes(session, code),
-            known_categories=_category_references(session, code),
+        summary.steps["departments"] = len(
+            do_import_departments(
+                session,
+                city_code=code,
+                items=pack.departments,
+                known_areas=area_codes(session, code),
+                known_categories=_category_references(session, code),
+            )
         )
     if pack.staff is not None:
         step("staff")
         zones = {z["code"] for z in export_patrol_zones(session, code)}
-        summary.steps["staff"] = do_import_staff(
-            session, city_code=code, items=pack.staff, password=password, known_patrol_zones=zones
+        summary.steps["staff"] = len(
+            do_import_staff(
+                session, city_code=code, items=pack.staff, password=password, known_patrol_zones=zones
+            )
         )
     step("registration conditions")
     summary.steps["registration_conditions"] = do_seed_registration_conditions(session, city_code=code)
