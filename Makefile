@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install dev lint typecheck pytest pytest-sqlite pytest-postgres bench clean
+.PHONY: demo test install dev lint typecheck pytest pytest-sqlite pytest-postgres bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ pytest-postgres: dev
 	@scripts/with-postgres $(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 77 ]; then echo "PostgreSQL not found: the suite ran on SQLite only"; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+## openapi: rewrite docs/openapi.json after changing the API (a test checks it matches the app)
+openapi: install
+	$(BIN)/cityloop openapi > docs/openapi.json
 
 bench: dev
 	$(BIN)/python bench/run.py

@@ -168,3 +168,57 @@ def test_a_bad_pack_imports_nothing(fresh_db_url: str, tmp_path: Path, breakage:
 def test_import_of_a_missing_folder_fails_clearly(fresh_db_url: str, tmp_path: Path) -> None:
     code, _, err = run(fresh_db_url, "city", "import", str(tmp_path / "nowhere"))
     assert code == 1 and "not a folder" in err
+
+
+def test_staff_token_and_api_key_from_the_cli(fresh_db_url: str, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from cityloop.app import create_app
+
+    pack = _small_pack(tmp_path)
+    staff = [{"username": "admin", "name": "管理员", "roles": ["admin"]}]
+    (pack / "staff.yaml").write_text(yaml.safe_dump(staff, allow_unicode=True), encoding="utf-8")
+    assert run(fresh_db_url, "city", "import", str(pack), "--password", "small-city-pw")[0] == 0
+
+    code, _, err = run(
+        fresh_db_url, "access", "token", "--city", "110100", "--username", "admin", "--password", "nope-nope"
+    )
+    assert code == 1 and "access.invalid_credentials" in err
+    code, out, err = run(
+        fresh_db_url,
+        "access",
+        "token",
+        "--city",
+        "110100",
+        "--username",
+        "admin",
+        "--password",
+        "small-city-pw",
+        "--json",
+    )
+    assert code == 0, err
+    token = json.loads(out)["token"]
+    code, out, err = run(
+        fresh_db_url,
+        "access",
+        "api-key",
+        "--city",
+        "110100",
+        "--name",
+        "cameras",
+        "--role",
+        "camera",
+        "--json",
+    )
+    assert code == 0, err
+    key = json.loads(out)
+
+    engine = create_engine_for(fresh_db_url)
+    with TestClient(create_app(engine)) as client:
+        staff_list = client.get("/api/v1/cities/110100/staff", headers={"Authorization": f"Bearer {token}"})
+        assert staff_list.status_code == 200 and staff_list.json()["total"] == 1
+        assert client.get("/api/v1/cities/110100/staff").status_code == 401
+        assert run(fresh_db_url, "access", "revoke-key", "--city", "110100", str(key["id"]))[0] == 0
+        refused = client.get("/api/v1/cities/110100/departments", headers={"X-API-Key": key["key"]})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (401, "access.invalid_token")
+    engine.dispose()

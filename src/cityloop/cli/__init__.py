@@ -21,7 +21,9 @@ _GROUPS = (
     ("cityloop.cli.city", "city"),
     ("cityloop.cli.grid", "grid"),
     ("cityloop.cli.taxonomy", "taxonomy"),
+    ("cityloop.cli.access", "access"),
     ("cityloop.cli.serve", None),
+    ("cityloop.cli.openapi", None),
 )
 
 for _module_name, _group in _GROUPS:
