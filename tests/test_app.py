@@ -68,3 +68,14 @@ def test_every_router_is_mounted(client: TestClient) -> None:
         "/api/v1/cities/{city_code}/staff",
     ):
         assert path in paths
+
+
+def test_unknown_paths_get_the_same_error_shape(client: TestClient) -> None:
+    resp = client.get("/api/v1/no-such-thing")
+    assert (resp.status_code, resp.json()["error"]["code"]) == (404, "not_found")
+    assert client.post("/health").json()["error"]["code"] == "method_not_allowed"
+
+
+def test_front_door_leads_to_the_docs(client: TestClient) -> None:
+    resp = client.get("/", follow_redirects=False)
+    assert (resp.status_code, resp.headers["location"]) == (307, "/docs")

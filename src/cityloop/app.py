@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import Engine, text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityloop import __version__
 from cityloop.access.principal import authenticate
@@ -56,6 +57,16 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         ]
         first = problems[0] if problems else {"field": "", "message": "invalid request"}
         return _error(422, "request.invalid", f"{first['field']}: {first['message']}", problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """Until the web pages arrive, the front door leads to the API documentation."""
+        return RedirectResponse("/docs")
 
     @app.get("/health", tags=["health"], summary="Liveness and database reachability")
     def health() -> dict[str, str]:
