@@ -33,6 +33,8 @@ MODEL_MODULES = (
     "cityloop.taxonomy.models",
     "cityloop.org.models",
     "cityloop.access.models",
+    "cityloop.deadlines.models",
+    "cityloop.cases.models",
 )
 
 

@@ -1,0 +1,27 @@
+"""Cases: the records of the loop — cases, tasks, evidence, followers and the hash-chained timeline."""
+
+from cityloop.cases.actors import Actor
+from cityloop.cases.create import do_create_case
+from cityloop.cases.models import Case, CaseCounter, ChainHead, Evidence, Follower, Task, TimelineEvent
+from cityloop.cases.timeline import VerifyReport, append_event, verify_city
+from cityloop.cases.transition import do_transition
+from cityloop.cases.workflow import ACTIONS, STATE_TASKS, State
+
+__all__ = [
+    "ACTIONS",
+    "STATE_TASKS",
+    "Actor",
+    "Case",
+    "CaseCounter",
+    "ChainHead",
+    "Evidence",
+    "Follower",
+    "State",
+    "Task",
+    "TimelineEvent",
+    "VerifyReport",
+    "append_event",
+    "do_create_case",
+    "do_transition",
+    "verify_city",
+]
