@@ -60,6 +60,7 @@ def main() -> None:
         departments=demo.departments,
         staff=demo.staff,
         taxonomy_local_csv=demo.taxonomy_local_csv,
+        calendar=demo.calendar,
     )
     grids = [f for f in demo.areas["features"] if f["properties"]["level"] == "grid"]
     figures["grids"] = len(grids)

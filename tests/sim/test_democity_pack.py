@@ -20,7 +20,7 @@ from sim.helpers import areas_of
 pytestmark = pytest.mark.slow
 
 FILES = ("city.yaml", "areas.geojson", "places.geojson", "patrol_zones.yaml", "departments.yaml", "staff.yaml",
-         "taxonomy_local.csv")  # fmt: skip
+         "taxonomy_local.csv", "calendar.yaml")  # fmt: skip
 
 
 def test_same_seed_same_pack_and_another_seed_another_city(demo: DemoPack) -> None:
@@ -35,11 +35,12 @@ def test_same_pack_in_a_fresh_process_with_another_hash_seed(demo: DemoPack) -> 
     script = (
         "import dataclasses, json, sys\n"
         "from cityloop.sim.democity import build_demo_pack\n"
-        "json.dump(dataclasses.asdict(build_demo_pack()), sys.stdout, ensure_ascii=False)\n"
+        "json.dump(dataclasses.asdict(build_demo_pack()), sys.stdout, ensure_ascii=False, default=str)\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "4242", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, check=True)
-    assert json.loads(done.stdout.decode("utf-8")) == dataclasses.asdict(demo)
+    expected = json.loads(json.dumps(dataclasses.asdict(demo), ensure_ascii=False, default=str))
+    assert json.loads(done.stdout.decode("utf-8")) == expected
 
 
 def test_generation_is_fast() -> None:
@@ -73,6 +74,7 @@ def test_write_produces_files_that_parse_back_equal(demo: DemoPack, tmp_path: Pa
     assert yaml.safe_load(text["departments.yaml"]) == demo.departments
     assert yaml.safe_load(text["staff.yaml"]) == demo.staff
     assert text["taxonomy_local.csv"] == demo.taxonomy_local_csv
+    assert yaml.safe_load(text["calendar.yaml"]) == demo.calendar
     assert "示范市" in text["city.yaml"] and "西湖区" in text["areas.geojson"]  # unescaped Unicode
     assert (
         "'08:30'" in text["staff.yaml"] and "'08'" in text["departments.yaml"]

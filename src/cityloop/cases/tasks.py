@@ -10,6 +10,7 @@ from cityloop.cases.models import Case, Task
 from cityloop.cases.workflow import STATE_TASKS, State, Step
 from cityloop.deadlines import Deadline, TimeLimit, WorkingCalendar, extend, pause, resume, start
 from cityloop.deadlines.policies import step_limit
+from cityloop.deadlines.queries import get_policy
 
 
 def open_tasks(case: Case, kind: str | None = None) -> list[Task]:
@@ -48,7 +49,10 @@ def open_task(
     role: str | None = None,
 ) -> Task:
     """Open a task for `step`; its limit is `limit`, else the step's policy for the case's urgency."""
-    limit = limit or step_limit(step.kind, case.urgency, area_class=case.area_class)
+    if limit is None:
+        limit = get_policy(session, case.city_id, step.kind, case.urgency) or step_limit(
+            step.kind, case.urgency, area_class=case.area_class
+        )
     task = Task(
         city_id=case.city_id,
         case=case,

@@ -112,6 +112,7 @@ def create_demo(
         departments=demo.departments,
         staff=demo.staff,
         taxonomy_local_csv=demo.taxonomy_local_csv,
+        calendar=demo.calendar,
         source="demo",
     )
     _report(_import(pack, password, "demo city"), as_json)

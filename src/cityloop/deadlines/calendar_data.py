@@ -24,6 +24,7 @@ from typing import Any
 from cityloop.deadlines.calendar import DEFAULT_WEEK, WEEKDAYS, Period, WorkingCalendar
 from cityloop.deadlines.errors import InvalidCalendar, InvalidLimit
 from cityloop.deadlines.limits import TimeLimit
+from cityloop.deadlines.policies import STEP_DEFAULTS
 
 URGENCIES = ("urgent", "normal")
 _PERIOD = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -123,6 +124,10 @@ def _policies(value: Any) -> tuple[Policy, ...] | None:
         step, urgency = entry.get("step"), entry.get("urgency")
         if not isinstance(step, str) or not _STEP.match(step):
             raise InvalidCalendar(f"{where}.step: {step!r} is not a step name like 'dispatch'")
+        if step not in STEP_DEFAULTS:
+            raise InvalidCalendar(
+                f"{where}.step: unknown step {step!r}; steps are {', '.join(sorted(STEP_DEFAULTS))}"
+            )
         if urgency not in URGENCIES:
             raise InvalidCalendar(f"{where}.urgency: {urgency!r} is not one of {', '.join(URGENCIES)}")
         if (step, urgency) in seen:

@@ -1,6 +1,6 @@
 """Import and export a whole city pack across cities, taxonomy, geo and org, in one transaction.
 
-Parts are imported in dependency order (city → local codes → areas → places → patrol zones →
+Parts are imported in dependency order (city → calendar → local codes → areas → places → patrol zones →
 departments → staff → registration conditions); each part validates all of itself before it
 writes, and the caller rolls the transaction back when any part fails, so a pack with any
 error imports nothing. A file absent from the pack leaves that part of the city as it is.
@@ -19,6 +19,7 @@ from cityloop.cities.actions import do_set_parameters, do_upsert_city
 from cityloop.cities.errors import InvalidParameter
 from cityloop.cities.queries import get_city, stored_parameters
 from cityloop.cities.schemas import CityIn
+from cityloop.deadlines import do_import_calendar, export_calendar
 from cityloop.flows.citypack_files import CityPack
 from cityloop.flows.errors import PackInvalid
 from cityloop.geo import (
@@ -100,6 +101,10 @@ def do_import_pack(
         raise PackInvalid(f"city.yaml: {exc.message}", details=exc.details) from exc
     summary.steps["parameters"] = len(parameters)
 
+    if pack.calendar is not None:
+        step("calendar")
+        do_import_calendar(session, city_code=code, data=pack.calendar)
+        summary.steps["calendar"] = True
     if pack.taxonomy_local_csv is not None:
         step("local taxonomy")
         summary.steps["local_codes"] = do_import_local_codes(
@@ -163,4 +168,5 @@ def export_pack(session: Session, city_code: str) -> CityPack:
         departments=export_departments(session, city_code),
         staff=export_staff(session, city_code),
         taxonomy_local_csv=export_local_codes(session, city_code),
+        calendar=export_calendar(session, city_code),
     )

@@ -19,6 +19,7 @@ FILES = {
     "departments": "departments.yaml",
     "staff": "staff.yaml",
     "taxonomy_local_csv": "taxonomy_local.csv",
+    "calendar": "calendar.yaml",
 }
 
 
@@ -33,6 +34,7 @@ class CityPack:
     departments: list[dict[str, Any]] | None = None
     staff: list[dict[str, Any]] | None = None
     taxonomy_local_csv: str | None = None
+    calendar: dict[str, Any] | None = None
     source: str = field(default="")
 
 
@@ -86,6 +88,9 @@ def read_pack(directory: Path) -> CityPack:
         path = directory / FILES[attr]
         if path.is_file():
             setattr(pack, attr, _read_yaml(path, list))
+    calendar = directory / FILES["calendar"]
+    if calendar.is_file():
+        pack.calendar = _read_yaml(calendar, dict)
     local = directory / FILES["taxonomy_local_csv"]
     if local.is_file():
         try:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from cityloop.cities.divisions import division_code_problem
+from cityloop.deadlines import packaged_calendar
 from cityloop.sim.democity.geometry import area_features, build_layout
 from cityloop.sim.democity.organisation import departments
 from cityloop.sim.democity.places import place_features
@@ -43,6 +44,8 @@ class DemoPack:
     departments: list[dict[str, Any]]
     staff: list[dict[str, Any]]
     taxonomy_local_csv: str
+    #: The working calendar: mainland China's 2026 holidays and make-up days (see its note).
+    calendar: dict[str, Any]
 
     def write(self, directory: Path) -> None:
         """Write the pack's files into `directory` (created if needed), ready for `cityloop city import`."""
@@ -54,6 +57,7 @@ class DemoPack:
         _write_yaml(directory / "departments.yaml", self.departments)
         _write_yaml(directory / "staff.yaml", self.staff)
         (directory / "taxonomy_local.csv").write_text(self.taxonomy_local_csv, encoding="utf-8")
+        _write_yaml(directory / "calendar.yaml", self.calendar)
 
 
 class _PackDumper(yaml.SafeDumper):
@@ -117,4 +121,5 @@ def build_demo_pack(code: str = "330100", seed: int = DEFAULT_SEED) -> DemoPack:
         departments=units,
         staff=staff(layout, [unit["code"] for unit in units], Random(f"{seed}:staff")),
         taxonomy_local_csv=taxonomy_local_csv(),
+        calendar=packaged_calendar("cn-2026"),
     )
