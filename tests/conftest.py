@@ -21,6 +21,8 @@ from cityloop.core.clock import FrozenClock, use_clock
 from cityloop.db.base import Base, import_models
 from cityloop.db.session import create_engine_for
 
+pytest_plugins = ["loopcity"]
+
 PG_URL = os.environ.get("CITYLOOP_TEST_DATABASE_URL", "")
 
 

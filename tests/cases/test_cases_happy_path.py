@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from cityloop.cases import do_transition, verify_city
-from cases.conftest import LoopCity
+from loopcity import LoopCity
 
 
 def test_the_whole_loop(loop: LoopCity) -> None:

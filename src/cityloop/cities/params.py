@@ -42,6 +42,36 @@ class CityParameters(BaseModel):
         description="Classification confidence above which a report is accepted without a person.",
     )
     public_page_size: int = Field(default=20, ge=1, le=200, description="Rows per page on public lists.")
+    trusted_sources: list[str] = Field(
+        default=[],
+        description="Public channels whose reports skip on-site verification (e.g. camera, hotline).",
+    )
+    camera_confidence_threshold: float = Field(
+        default=0.8, ge=0, le=1, description="Camera alarms below this confidence go to human verification."
+    )
+    camera_classes: dict[str, str] = Field(
+        default={
+            "street_vendor": "09001",
+            "occupying_road": "09006",
+            "garbage_exposed": "06010",
+            "bin_overflow": "06042",
+            "illegal_parking": "09009",
+            "outdoor_barbecue": "06029",
+            "road_damage": "06013",
+            "construction_dust": "08004",
+        },
+        description="AI camera algorithm class → matter code of GB/T 47678.5-2026.",
+    )
+    sensor_thresholds: dict[str, dict[str, Any]] = Field(
+        default={
+            "manhole_tilt": {"metric": "tilt_deg", "high": 15.0, "clear": 5.0, "category": "01023"},
+            "water_level": {"metric": "level_cm", "high": 20.0, "clear": 10.0, "category": "01003"},
+            "pm10": {"metric": "pm10_ugm3", "high": 150.0, "clear": 100.0, "category": "08004"},
+            "noise": {"metric": "noise_db", "high": 70.0, "clear": 60.0, "category": "06028"},
+        },
+        description="Per device type: the metric, the alarm threshold, the lower value that clears the "
+        "alarm (hysteresis), and the matter code of the alarm case.",
+    )
 
 
 PARAMETER_NAMES = frozenset(CityParameters.model_fields)

@@ -35,6 +35,7 @@ MODEL_MODULES = (
     "cityloop.access.models",
     "cityloop.deadlines.models",
     "cityloop.cases.models",
+    "cityloop.intake.models",
 )
 
 

@@ -1,0 +1,148 @@
+"""One pipeline for every channel: receive → locate → categorise → register → timeline.
+
+A report from a grandmother's phone call and one from an AI camera end up as the same kind
+of case. What cannot be decided safely goes to a human queue instead of a guess: a report
+without a usable location waits for manual location, one without a category for manual
+classification; both keep the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cityloop.cases import Actor, Case, do_create_case
+from cityloop.cities import get_parameters
+from cityloop.core.clock import get_clock
+from cityloop.flows.alarms import fold_alarm, open_alarm
+from cityloop.flows.report_result import ProcessResult
+from cityloop.geo import locate
+from cityloop.intake import ChannelContext, NormalizedReport, Report, device_record, do_receive
+from cityloop.intake.errors import InvalidReport
+from cityloop.intake.keywords import match
+from cityloop.taxonomy import find_category
+
+
+def _context(session: Session, city_code: str) -> ChannelContext:
+    return ChannelContext(
+        city_code=city_code,
+        parameters=get_parameters(session, city_code).model_dump(),
+        device=lambda device_id: device_record(session, city_code, device_id),
+    )
+
+
+def _categorise(session: Session, city_code: str, report: NormalizedReport) -> dict[str, Any] | None:
+    if report.category_code:
+        category = find_category(
+            session, code=report.category_code, kind=report.category_kind, city_code=city_code
+        )
+        if category is None:
+            raise InvalidReport(
+                f"unknown category {report.category_kind} {report.category_code}",
+                code="intake.unknown_category",
+                details=[{"field": "category_code", "message": "not in the city's taxonomy"}],
+            )
+        confidence = report.category_confidence if report.category_confidence is not None else 1.0
+        return {
+            "kind": category.kind,
+            "code": category.code,
+            "confidence": confidence,
+            "reason": "chosen by the reporter",
+        }
+    found = match(report.category_text or report.description)
+    if found is None:
+        return None
+    return {"kind": found.kind, "code": found.code, "confidence": found.confidence, "reason": found.reason}
+
+
+def process_report(
+    session: Session,
+    *,
+    city_code: str,
+    channel: str,
+    payload: Any,
+    idempotency_key: str | None = None,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> ProcessResult:
+    """Turn one received report into a case (or a queued report); idempotent per key.
+
+    All or nothing: a report that is refused at any step leaves nothing behind (a savepoint).
+    """
+    with session.begin_nested():
+        return _process(
+            session, city_code, channel, payload, idempotency_key, actor, now or get_clock().now()
+        )
+
+
+def _process(
+    session: Session,
+    city_code: str,
+    channel: str,
+    payload: Any,
+    idempotency_key: str | None,
+    actor: Actor | None,
+    at: datetime,
+) -> ProcessResult:
+    received = do_receive(
+        session, city_code=city_code, channel_name=channel, payload=payload,
+        context=_context(session, city_code), idempotency_key=idempotency_key, now=at,
+    )  # fmt: skip
+    report, normalized = received.report, received.normalized
+    if received.replay:
+        return ProcessResult(
+            report=report, case=session.get(Case, report.case_id) if report.case_id else None, replay=True
+        )
+    if normalized.close_reason:
+        return _finish(report, "closed_at_intake", normalized.close_reason)
+    if normalized.device_id is not None and normalized.alarm_class is not None:
+        folded = fold_alarm(session, report=report, normalized=normalized, at=at)
+        if folded is not None:
+            return folded
+    location = _locate(session, city_code, normalized)
+    if location is not None:
+        return _finish(report, "manual_location", location)
+    category = _categorise(session, city_code, normalized)
+    if category is None:
+        return _finish(
+            report, "manual_category", "no category was chosen and none could be recognised in the text"
+        )
+    report.decision = {"category": category}
+    params = get_parameters(session, city_code)
+    trusted = normalized.source in params.trusted_sources and not normalized.needs_verification
+    creator = actor or Actor.system(
+        city_code, rule=f"intake:{channel}", roles=frozenset({"operator"}), confidence=category["confidence"]
+    )
+    case = do_create_case(
+        session, city_code=city_code, actor=creator, source=normalized.source,
+        category_code=category["code"], kind=category["kind"], description=normalized.description,
+        lon=normalized.lon, lat=normalized.lat, address=normalized.address, urgency=normalized.urgency,
+        component_id=normalized.component_id, reporter_ref=normalized.reporter_ref,
+        self_handled=normalized.self_handled, trusted=trusted, evidence=normalized.media, now=at,
+    )  # fmt: skip
+    report.case_id, report.status = case.id, "registered"
+    if normalized.device_id is not None and normalized.alarm_class is not None:
+        open_alarm(session, report=report, normalized=normalized, case=case, at=at)
+    session.flush()
+    return ProcessResult(report=report, case=case)
+
+
+def _locate(session: Session, city_code: str, report: NormalizedReport) -> str | None:
+    """None when the report has a point inside the city; else why it needs manual location."""
+    problem = report.extra.get("location_problem")
+    if problem:
+        return str(problem)
+    if report.lon is None or report.lat is None:
+        if report.address:
+            return "an address without a point: it waits for a person to place it on the map"
+        return "no location was given"
+    if locate(session, city_code, report.lon, report.lat) is None:
+        return f"({report.lon}, {report.lat}) lies outside the city's areas"
+    return None
+
+
+def _finish(report: Report, status: str, reason: str) -> ProcessResult:
+    report.status, report.reason = status, reason
+    return ProcessResult(report=report, case=None)
