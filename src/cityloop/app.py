@@ -25,6 +25,8 @@ ROUTERS = (
     "cityloop.geo.api",
     "cityloop.taxonomy.api",
     "cityloop.org.api",
+    "cityloop.access.api",
+    "cityloop.cases.api",
 )
 
 

@@ -200,8 +200,8 @@ def test_staff_token_and_api_key_from_the_cli(fresh_db_url: str, tmp_path: Path)
     token = json.loads(out)["token"]
     code, out, err = run(
         fresh_db_url,
-        "access",
-        "api-key",
+        "apikey",
+        "create",
         "--city",
         "110100",
         "--name",
@@ -218,7 +218,7 @@ def test_staff_token_and_api_key_from_the_cli(fresh_db_url: str, tmp_path: Path)
         staff_list = client.get("/api/v1/cities/110100/staff", headers={"Authorization": f"Bearer {token}"})
         assert staff_list.status_code == 200 and staff_list.json()["total"] == 1
         assert client.get("/api/v1/cities/110100/staff").status_code == 401
-        assert run(fresh_db_url, "access", "revoke-key", "--city", "110100", str(key["id"]))[0] == 0
+        assert run(fresh_db_url, "apikey", "revoke", "--city", "110100", str(key["id"]))[0] == 0
         refused = client.get("/api/v1/cities/110100/departments", headers={"X-API-Key": key["key"]})
         assert (refused.status_code, refused.json()["error"]["code"]) == (401, "access.invalid_token")
     engine.dispose()

@@ -22,8 +22,11 @@ _GROUPS = (
     ("cityloop.cli.grid", "grid"),
     ("cityloop.cli.taxonomy", "taxonomy"),
     ("cityloop.cli.access", "access"),
+    ("cityloop.cli.apikey", "apikey"),
     ("cityloop.cli.serve", None),
     ("cityloop.cli.openapi", None),
+    ("cityloop.cli.audit", "audit"),
+    ("cityloop.cli.sweep", None),
 )
 
 for _module_name, _group in _GROUPS:

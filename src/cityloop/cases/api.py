@@ -1,0 +1,314 @@
+"""HTTP routes of the loop for staff and systems (mounted under /api/v1).
+
+Every route needs a staff token or an API key of the route's city (anonymous: 401, another
+city: 403); the transition and creation functions check the role for each action. Handlers
+parse, call one query or action, and serialise; a refused action raises, so the request's
+transaction is rolled back and nothing changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from cityloop.cases.actors import Actor
+from cityloop.cases.create import do_create_case
+from cityloop.cases.evidence import Upload, do_store_evidence, parse_multipart, read_limited, upload_limit
+from cityloop.cases.models import Case, Evidence, Task, TimelineEvent
+from cityloop.cases.queries import (
+    LightName,
+    case_light,
+    department_codes,
+    get_case,
+    is_overdue,
+    list_cases,
+    my_tasks,
+    task_clock,
+    timeline,
+)
+from cityloop.cases.schemas import (
+    ActionIn,
+    CaseCreate,
+    CaseDetailOut,
+    CaseOut,
+    CasePage,
+    EventOut,
+    EvidenceOut,
+    MyTaskOut,
+    TaskOut,
+)
+from cityloop.cases.transition import do_transition
+from cityloop.cases.workflow import ACTIONS, State
+from cityloop.core.clock import get_clock
+from cityloop.core.principal import Principal
+from cityloop.db.deps import get_session, require_roles
+from cityloop.deadlines import WorkingCalendar, get_calendar
+from cityloop.org.roles import ROLE_VALUES
+
+router = APIRouter(tags=["cases"])
+
+STAFF = require_roles(*sorted(ROLE_VALUES))
+CREATORS = require_roles("inspector", "operator")
+ACTORS = require_roles(*sorted({role for act in ACTIONS.values() for role in act.roles} - {"citizen"}))
+
+_CASE = "/cities/{city_code}/cases/{number}"
+
+
+def task_out(task: Task, departments: dict[int, str], calendar: WorkingCalendar, at: datetime) -> TaskOut:
+    clock = task_clock(task, calendar, at)
+    return TaskOut(
+        id=task.id,
+        kind=task.kind,
+        role=task.role,
+        department=departments.get(task.department_id) if task.department_id else None,
+        status=task.status,
+        started_at=task.started_at,
+        due_at=task.due_at,
+        paused=task.paused_at is not None,
+        done_at=task.done_at,
+        on_time=task.on_time,
+        overdue_at=task.overdue_at,
+        escalated_to=task.escalated_to,
+        light=clock.light,
+        remaining_minutes=clock.remaining_minutes,
+    )
+
+
+def _case_fields(case: Case, calendar: WorkingCalendar, at: datetime) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "state": case.state,
+        "source": case.source,
+        "standard": case.standard,
+        "kind": case.kind,
+        "category_code": case.category_code,
+        "urgency": case.urgency,
+        "description": case.description,
+        "address": case.address,
+        "lon": case.lon,
+        "lat": case.lat,
+        "grid_code": case.grid_code,
+        "community_code": case.community_code,
+        "street_code": case.street_code,
+        "district_code": case.district_code,
+        "department": case.department.code if case.department else None,
+        "self_handled": case.self_handled,
+        "pending": case.pending["kind"] if case.pending else None,
+        "disposal_due_at": case.disposal_due_at,
+        "satisfaction": case.satisfaction,
+        "reported_at": case.reported_at,
+        "closed_at": case.closed_at,
+        "light": case_light(case, calendar, at),
+        "overdue": is_overdue(case, at),
+    }
+
+
+def event_out(event: TimelineEvent) -> EventOut:
+    return EventOut(
+        seq=event.seq,
+        at=event.at,
+        actor_kind=event.actor_kind,
+        actor_name=event.actor_name,
+        actor_role=event.actor_role,
+        rule=event.rule,
+        confidence=event.confidence,
+        action=event.action,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        reason=event.reason,
+        data=event.data,
+        evidence=list(event.evidence),
+        hash=event.hash,
+    )
+
+
+def evidence_out(row: Evidence) -> EvidenceOut:
+    return EvidenceOut(
+        sha256=row.sha256,
+        phase=row.phase,
+        content_type=row.content_type,
+        size=row.size,
+        filename=row.filename,
+        uploaded_by=row.uploaded_by,
+        uploaded_at=row.uploaded_at,
+    )
+
+
+def case_detail(session: Session, city_code: str, number: str) -> CaseDetailOut:
+    """The case as the API shows it: its fields, tasks with their clocks, timeline and evidence."""
+    case = get_case(session, city_code, number)
+    calendar, at = get_calendar(session, city_code), get_clock().now()
+    departments = department_codes(session, city_code)
+    return CaseDetailOut(
+        **_case_fields(case, calendar, at),
+        tasks=[task_out(t, departments, calendar, at) for t in case.tasks],
+        timeline=[event_out(e) for e in timeline(session, case)],
+        evidence=[evidence_out(e) for e in case.evidence],
+    )
+
+
+@router.post("/cities/{city_code}/cases", response_model=CaseDetailOut, status_code=201)
+def create_case(
+    city_code: str,
+    body: CaseCreate,
+    principal: Principal = Depends(CREATORS),
+    session: Session = Depends(get_session),
+) -> CaseDetailOut:
+    """Create a case from a staff channel: an inspector's report (or a self-handled fix), or a public
+    report registered by an operator or a system."""
+    options = body.model_dump(exclude_none=True)
+    case = do_create_case(session, city_code=city_code, actor=Actor.from_principal(principal), **options)
+    session.flush()
+    session.expire_all()
+    return case_detail(session, city_code, case.number)
+
+
+@router.get("/cities/{city_code}/cases", response_model=CasePage)
+def get_cases(
+    city_code: str,
+    state: Annotated[list[State] | None, Query(description="Repeat to match any of several states.")] = None,
+    category: Annotated[str | None, Query(max_length=10, description="Category code or its prefix.")] = None,
+    area: Annotated[
+        str | None, Query(max_length=15, description="Grid, community, street or district code (prefix).")
+    ] = None,
+    department: Annotated[str | None, Query(max_length=32)] = None,
+    overdue: bool | None = None,
+    light: LightName | None = None,
+    text: Annotated[str | None, Query(max_length=100, description="In the description or address.")] = None,
+    after: Annotated[
+        str | None, Query(max_length=200, description="The next_cursor of the page before.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    _principal: Principal = Depends(STAFF),
+    session: Session = Depends(get_session),
+) -> CasePage:
+    """The city's cases, newest first, filtered, one cursor page at a time."""
+    at = get_clock().now()
+    rows, cursor = list_cases(
+        session,
+        city_code,
+        state=[s.value for s in state] if state else None,
+        category=category,
+        area=area,
+        department=department,
+        overdue=overdue,
+        light=light,
+        text=text,
+        after=after,
+        limit=limit,
+        now=at,
+    )
+    calendar = get_calendar(session, city_code)
+    return CasePage(items=[CaseOut(**_case_fields(c, calendar, at)) for c in rows], next_cursor=cursor)
+
+
+@router.get(_CASE, response_model=CaseDetailOut)
+def get_one_case(
+    city_code: str,
+    number: str,
+    _principal: Principal = Depends(STAFF),
+    session: Session = Depends(get_session),
+) -> CaseDetailOut:
+    """One case with its tasks (traffic light and minutes left), timeline and evidence."""
+    return case_detail(session, city_code, number)
+
+
+@router.post(_CASE + "/actions/{action}", response_model=CaseDetailOut)
+def take_action(
+    city_code: str,
+    number: str,
+    action: str,
+    body: ActionIn | None = None,
+    principal: Principal = Depends(ACTORS),
+    session: Session = Depends(get_session),
+) -> CaseDetailOut:
+    """Take a workflow action (DOMAIN.md §3) on the case; a refused action changes nothing."""
+    body = body or ActionIn()
+    do_transition(
+        session,
+        city_code=city_code,
+        number=number,
+        action=action,
+        actor=Actor.from_principal(principal),
+        reason=body.reason,
+        data=body.data,
+        evidence=body.evidence,
+    )
+    session.flush()
+    session.expire_all()
+    return case_detail(session, city_code, number)
+
+
+@router.get("/cities/{city_code}/tasks/mine", response_model=list[MyTaskOut])
+def get_my_tasks(
+    city_code: str,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    principal: Principal = Depends(STAFF),
+    session: Session = Depends(get_session),
+) -> list[MyTaskOut]:
+    """Open tasks for the caller's roles (department tasks of the caller's department), soonest due first."""
+    tasks = my_tasks(session, city_code, principal, limit=limit)
+    calendar, at = get_calendar(session, city_code), get_clock().now()
+    departments = department_codes(session, city_code)
+    return [
+        MyTaskOut(
+            **task_out(t, departments, calendar, at).model_dump(),
+            case=t.case.number,
+            case_state=t.case.state,
+            category_code=t.case.category_code,
+            address=t.case.address,
+        )
+        for t in tasks
+    ]
+
+
+async def _upload(request: Request) -> Upload:
+    body = await read_limited(request.stream(), upload_limit())
+    return parse_multipart(body, request.headers.get("content-type", ""))
+
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "JPEG, PNG, WebP or PDF",
+                        },
+                        "phase": {"type": "string", "enum": ["before", "after", "other"], "default": "other"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(_CASE + "/evidence", response_model=EvidenceOut, status_code=201, openapi_extra=_UPLOAD_BODY)
+def upload_evidence(
+    city_code: str,
+    number: str,
+    principal: Principal = Depends(ACTORS),
+    upload: Upload = Depends(_upload),
+    session: Session = Depends(get_session),
+) -> EvidenceOut:
+    """Attach a photo or PDF (at most 10 MB) to the case; the same file again returns the same row.
+    Cite it by its sha256 in the evidence list of an action."""
+    row = do_store_evidence(
+        session,
+        case=get_case(session, city_code, number),
+        content=upload.content,
+        phase=upload.fields.get("phase", "other"),
+        filename=upload.filename,
+        uploaded_by=principal.username or f"api-key:{principal.api_key_id}",
+    )
+    return evidence_out(row)
