@@ -10,7 +10,7 @@ from cityloop.cases.models import Case, Task
 from cityloop.cases.workflow import STATE_TASKS, State, Step
 from cityloop.deadlines import Deadline, TimeLimit, WorkingCalendar, extend, pause, resume, start
 from cityloop.deadlines.policies import step_limit
-from cityloop.deadlines.queries import get_policy
+from cityloop.deadlines.queries import step_policy
 
 
 def open_tasks(case: Case, kind: str | None = None) -> list[Task]:
@@ -50,7 +50,7 @@ def open_task(
 ) -> Task:
     """Open a task for `step`; its limit is `limit`, else the step's policy for the case's urgency."""
     if limit is None:
-        limit = get_policy(session, case.city_id, step.kind, case.urgency) or step_limit(
+        limit = step_policy(session, case.city_id, step.kind, case.urgency) or step_limit(
             step.kind, case.urgency, area_class=case.area_class
         )
     task = Task(

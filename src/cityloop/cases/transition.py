@@ -104,8 +104,23 @@ def _check(act: Action, case: Case, actor: Actor, role: str, reason: str | None)
             f"case {case.number} already has a pending {case.pending['kind']} request",
             details={"pending": case.pending["kind"]},
         )
+    if case.pending is not None and not act.needs_pending and act.target is not None:
+        # A waiting request would be left behind in a state where it can be neither approved nor rejected.
+        raise ActionNotAllowed(
+            f"{act.name}: case {case.number} has a pending {case.pending['kind']} request; approve or reject it first",
+            details={"pending": case.pending["kind"]},
+        )
+    if role == "citizen" and actor.name not in {f.ref for f in case.followers}:
+        raise ForbiddenRole(
+            f"{act.name}: only the reporter or a follower of case {case.number} may rate it",
+            details={"required": ["follower"], "held": sorted(actor.roles)},
+        )
     if act.name == "reopen" and case.satisfaction != "不满意":
         raise ActionNotAllowed("only a case the citizen was not satisfied with (不满意) may be reopened")
+    if act.name == "reopen" and case.department_id is None:
+        raise ActionNotAllowed(
+            f"case {case.number} was never dispatched (self-handled), so no department can handle it again"
+        )
     if act.name == "callback" and case.satisfaction is not None:
         raise ActionNotAllowed(f"case {case.number} was already called back")
 
@@ -130,12 +145,15 @@ def _parse(
             if data.get("condition_id") is not None:
                 matches = [
                     c
-                    for c in list_registration_conditions(session, case.city_id)
+                    for c in list_registration_conditions(
+                        session, case.city_id, code=case.category_code, kind=case.kind, standard=case.standard
+                    )
                     if c.id == data["condition_id"]
                 ]
                 if not matches:
                     raise InvalidCaseData(
-                        f"unknown registration condition {data['condition_id']!r}",
+                        f"registration condition {data['condition_id']!r} is not one of category "
+                        f"{case.kind}:{case.category_code} in city {case.city_id}",
                         details={"field": "condition_id"},
                     )
                 limits = matches[0].limits
@@ -154,6 +172,11 @@ def _parse(
             if not dept.active:
                 raise InvalidCaseData(f"department {code} is not active", details={"field": "department"})
             worker = get_staff(session, case.city_id, data["worker"]) if data.get("worker") else None
+            if worker is not None and worker.department_id != dept.id:
+                raise InvalidCaseData(
+                    f"worker {worker.username} does not belong to department {code}",
+                    details={"field": "worker"},
+                )
             out = {"department": dept, "worker": worker}
         elif act.name == "request_extension":
             if data.get("due_at"):
@@ -162,6 +185,12 @@ def _parse(
                     raise InvalidCaseData(
                         f"the new due {due.isoformat()} is in the past",
                         code="cases.due_in_past",
+                        details={"field": "due_at"},
+                    )
+                current = case.disposal_due_at
+                if current is not None and due <= current:
+                    raise InvalidCaseData(
+                        f"the new due {due.isoformat()} is not after the current due {current.isoformat()}",
                         details={"field": "due_at"},
                     )
                 out = {"by": due.isoformat()}
@@ -317,6 +346,8 @@ def _apply(
         case.department_id, case.department, case.worker_id, case.disposal_due_at = None, None, None, None
     elif name == "callback":
         case.satisfaction = parsed["rating"]
+    elif name == "reopen":
+        case.satisfaction = None  # the 不满意 rating stays on the timeline; the next close is rated anew
     if new == old:
         complete_open(case, {STATE_TASKS[old].kind} if old in STATE_TASKS else set(), at=at, by=by)
         return

@@ -179,7 +179,8 @@ ACTIONS: dict[str, Action] = {
         _a("reject_request", "驳回申请", "Reject the request",
            {S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.PROCESSING}, {"dispatcher", "shift_leader"}, None,
            reason_required=True, needs_pending="*"),
-        _a("resume", "恢复处置", "Resume", {S.SUSPENDED}, {"dispatcher"} | DEPT, S.PROCESSING, clock="resume"),
+        _a("resume", "恢复处置", "Resume", {S.SUSPENDED}, {"dispatcher"} | DEPT, S.PROCESSING, clock="resume",
+           own_department=True),
         # Checking and closing (10–12).
         _a("send_check", "派发核查", "Send for checking", {S.PROCESSED}, {"operator"}, S.CHECKING),
         _a("check_ok", "核查通过", "Fixed", {S.CHECKING}, {"inspector"}, S.CHECKED_OK),

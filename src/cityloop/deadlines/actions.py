@@ -18,7 +18,7 @@ from cityloop.cities import get_city
 from cityloop.deadlines.calendar_data import calendar_data_to_dict, parse_calendar_data
 from cityloop.deadlines.errors import InvalidCalendar
 from cityloop.deadlines.models import CalendarDay, StepPolicy, StoredCalendar
-from cityloop.deadlines.queries import get_calendar_data
+from cityloop.deadlines.queries import forget_cached, get_calendar_data
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def do_import_calendar(
                 )
             )
     session.flush()
+    forget_cached(session)
     return CalendarImport(
         city_code=city.code,
         holidays=len(parsed.calendar.holidays),

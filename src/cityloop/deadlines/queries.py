@@ -70,6 +70,36 @@ def get_calendar_data(session: Session, city_code: str) -> CalendarData:
     )
 
 
+_CACHE_KEY = "cityloop.deadlines"
+
+
+def _session_cache(session: Session) -> dict[tuple[str, str], object]:
+    """Per-session memo: a calendar read once serves the whole transaction (imports clear it)."""
+    cache: dict[tuple[str, str], object] = session.info.setdefault(_CACHE_KEY, {})
+    return cache
+
+
+def forget_cached(session: Session) -> None:
+    """Drop the session's memo of calendars and policies (after an import changed them)."""
+    session.info.pop(_CACHE_KEY, None)
+
+
 def get_calendar(session: Session, city_code: str) -> WorkingCalendar:
     """The city's working calendar (the default calendar in its timezone when it stored none)."""
-    return get_calendar_data(session, city_code).calendar
+    cache = _session_cache(session)
+    calendar = cache.get(("calendar", city_code))
+    if not isinstance(calendar, WorkingCalendar):
+        calendar = get_calendar_data(session, city_code).calendar
+        cache[("calendar", city_code)] = calendar
+    return calendar
+
+
+def step_policy(session: Session, city_code: str, step: str, urgency: str) -> TimeLimit | None:
+    """Like `get_policy`, read once per session for all steps of the city."""
+    cache = _session_cache(session)
+    policies = cache.get(("policies", city_code))
+    if not isinstance(policies, dict):
+        policies = {(p.step, p.urgency): p.limit for p in list_policies(session, city_code)}
+        cache[("policies", city_code)] = policies
+    found = policies.get((step, urgency))
+    return found if isinstance(found, TimeLimit) else None
