@@ -231,8 +231,8 @@ REFUSALS: dict[str, Refusal] = {
         _state("FILED"),
         "dispatch",
         "dispatcher01",
-        "org.department_not_found",
-        404,
+        "cases.invalid_data",
+        422,
         data={"department": "XX"},
     ),
     "dispatch to a worker of another department": Refusal(

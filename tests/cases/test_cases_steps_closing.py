@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cases.conftest import LoopCity
 from cases.helpers import (
     act,
@@ -10,6 +12,7 @@ from cases.helpers import (
     last_event,
     local,
     open_task,
+    snapshot,
     task_rows,
     verified_public_case,
 )
@@ -159,3 +162,17 @@ def test_14_not_satisfied_reopens_with_a_new_handle_task_and_is_called_back_agai
     assert case.state == "CLOSED" and open_task(case, "callback").due_at == local(3, 11, 15)
     act(loop, case, "callback", "operator01", data={"rating": "满意"})
     assert case.satisfaction == "满意"
+
+
+def test_no_callback_without_a_citizen_to_call(loop: LoopCity) -> None:
+    """An inspector's own report has nobody to call back: the callback is refused and nothing changes."""
+    from cityloop.cases.errors import ActionNotAllowed
+
+    case = drive(loop, loop.report(), "CLOSED")
+    before = snapshot(loop.session, [case.id])
+    with pytest.raises(ActionNotAllowed, match="no citizen to call back"):
+        do_transition(
+            loop.session, city_code=loop.code, number=case.number, action="callback",
+            actor=loop.actors["operator01"], data={"rating": "满意"},
+        )  # fmt: skip
+    assert snapshot(loop.session, [case.id]) == before

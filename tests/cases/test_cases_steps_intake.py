@@ -248,7 +248,7 @@ def test_13_void_requested_and_approved_from_reported(loop: LoopCity) -> None:
     act(loop, case, "approve_void", "leader01")
     assert case.state == "VOID" and case.pending is None
     assert task_rows(case) == [
-        ("accept", "operator", "done", True),
+        ("accept", "operator", "cancelled", None),
         ("approve", "shift_leader", "done", True),
     ]
     summary = event_summary(last_event(loop.session, case))
