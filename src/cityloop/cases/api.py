@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from sqlalchemy.orm import Session
 
 from cityloop.cases.actors import Actor
 from cityloop.cases.create import do_create_case
-from cityloop.cases.evidence import Upload, do_store_evidence, parse_multipart, read_limited, upload_limit
+from cityloop.cases.evidence import PHASES, do_store_evidence, upload_limit, upload_too_large
 from cityloop.cases.models import Case, Evidence, Task, TimelineEvent
 from cityloop.cases.queries import (
     LightName,
@@ -46,9 +46,10 @@ from cityloop.core.clock import get_clock
 from cityloop.core.principal import Principal
 from cityloop.db.deps import get_session, require_roles
 from cityloop.deadlines import WorkingCalendar, get_calendar
+from cityloop.intake.bodylimit import BodyLimitRoute, body_limit
 from cityloop.org.roles import ROLE_VALUES
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], route_class=BodyLimitRoute)
 
 STAFF = require_roles(*sorted(ROLE_VALUES))
 CREATORS = require_roles("inspector", "operator")
@@ -155,7 +156,7 @@ def create_case(
     city_code: str,
     body: CaseCreate,
     principal: Principal = Depends(CREATORS),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> CaseDetailOut:
     """Create a case from a staff channel: an inspector's report (or a self-handled fix), or a public
     report registered by an operator or a system."""
@@ -183,7 +184,7 @@ def get_cases(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     _principal: Principal = Depends(STAFF),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> CasePage:
     """The city's cases, newest first, filtered, one cursor page at a time."""
     at = get_clock().now()
@@ -210,7 +211,7 @@ def get_one_case(
     city_code: str,
     number: str,
     _principal: Principal = Depends(STAFF),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> CaseDetailOut:
     """One case with its tasks (traffic light and minutes left), timeline and evidence."""
     return case_detail(session, city_code, number)
@@ -223,7 +224,7 @@ def take_action(
     action: str,
     body: ActionIn | None = None,
     principal: Principal = Depends(ACTORS),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> CaseDetailOut:
     """Take a workflow action (DOMAIN.md §3) on the case; a refused action changes nothing."""
     body = body or ActionIn()
@@ -247,7 +248,7 @@ def get_my_tasks(
     city_code: str,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     principal: Principal = Depends(STAFF),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> list[MyTaskOut]:
     """Open tasks for the caller's roles (department tasks of the caller's department), soonest due first."""
     tasks = my_tasks(session, city_code, principal, limit=limit)
@@ -265,50 +266,26 @@ def get_my_tasks(
     ]
 
 
-async def _upload(request: Request) -> Upload:
-    body = await read_limited(request.stream(), upload_limit())
-    return parse_multipart(body, request.headers.get("content-type", ""))
-
-
-_UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "JPEG, PNG, WebP or PDF",
-                        },
-                        "phase": {"type": "string", "enum": ["before", "after", "other"], "default": "other"},
-                    },
-                }
-            }
-        },
-    }
-}
-
-
-@router.post(_CASE + "/evidence", response_model=EvidenceOut, status_code=201, openapi_extra=_UPLOAD_BODY)
+@router.post(_CASE + "/evidence", response_model=EvidenceOut, status_code=201)
+@body_limit(upload_limit, upload_too_large)
 def upload_evidence(
     city_code: str,
     number: str,
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo, or a PDF")],
+    phase: Annotated[
+        str, Form(description="before, after or other", json_schema_extra={"enum": list(PHASES)})
+    ] = "other",
     principal: Principal = Depends(ACTORS),
-    upload: Upload = Depends(_upload),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> EvidenceOut:
     """Attach a photo or PDF (at most 10 MB) to the case; the same file again returns the same row.
     Cite it by its sha256 in the evidence list of an action."""
     row = do_store_evidence(
         session,
         case=get_case(session, city_code, number),
-        content=upload.content,
-        phase=upload.fields.get("phase", "other"),
-        filename=upload.filename,
+        content=file.file.read(),
+        phase=phase,
+        filename=file.filename,
         uploaded_by=principal.username or f"api-key:{principal.api_key_id}",
     )
     return evidence_out(row)

@@ -22,6 +22,7 @@ from cityloop.geo import locate
 from cityloop.intake import ChannelContext, NormalizedReport, Report, device_record, do_receive
 from cityloop.intake.errors import InvalidReport
 from cityloop.intake.keywords import match
+from cityloop.intake.media import check_media
 from cityloop.taxonomy import find_category
 
 
@@ -95,6 +96,7 @@ def _process(
         return ProcessResult(
             report=report, case=session.get(Case, report.case_id) if report.case_id else None, replay=True
         )
+    check_media(session, city_code=city_code, hashes=normalized.media)
     if normalized.close_reason:
         return _finish(report, "closed_at_intake", normalized.close_reason)
     if normalized.device_id is not None and normalized.alarm_class is not None:

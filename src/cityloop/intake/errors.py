@@ -29,3 +29,18 @@ class MediaRejected(CityLoopError):
 class MediaTooLarge(CityLoopError):
     status = 413
     default_code = "intake.media_too_large"
+
+
+class DeviceImportFailed(ValidationFailed):
+    """devices.yaml has problems; `details` lists each one (item, field, rule). Nothing was written."""
+
+    default_code = "intake.invalid_devices"
+
+
+class BodyTooLarge(CityLoopError):
+    status = 413
+    default_code = "intake.body_too_large"
+
+
+class UnknownMedia(ValidationFailed):
+    default_code = "intake.unknown_media"

@@ -70,3 +70,25 @@ class DeviceState(CityOwned, Base):
     first_seen: Mapped[datetime | None]
     last_seen: Mapped[datetime | None]
     last_value: Mapped[float | None] = mapped_column(Float)
+
+
+class Media(CityOwned, Base):
+    """A photo (or a staff PDF) uploaded to the city, stored once by its sha256 (`intake.media`).
+
+    The original file is kept as sent; what is served is a re-encoded copy without EXIF, and
+    photos also get a thumbnail. The client's filename is not kept: it may name a person.
+    """
+
+    __tablename__ = "intake_media"
+    __table_args__ = (UniqueConstraint("city_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: Decided by the content: image/jpeg, image/png, image/webp or application/pdf.
+    content_type: Mapped[str] = mapped_column(String(50))
+    #: Of the served copy (orientation applied); None for PDFs.
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    #: Of the original, in bytes.
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
