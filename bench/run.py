@@ -61,6 +61,7 @@ def main() -> None:
         staff=demo.staff,
         taxonomy_local_csv=demo.taxonomy_local_csv,
         calendar=demo.calendar,
+        devices=demo.devices,
     )
     grids = [f for f in demo.areas["features"] if f["properties"]["level"] == "grid"]
     figures["grids"] = len(grids)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from loopcity import LoopCity
 from cityloop.cases.models import Case
 from cityloop.flows.process_report import process_report
 from cityloop.intake import Report
 from cityloop.intake.errors import IdempotencyConflict, InvalidReport
+from loopcity import LoopCity
 
 
 def _count(loop: LoopCity, model: type) -> int:

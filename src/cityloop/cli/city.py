@@ -113,6 +113,7 @@ def create_demo(
         staff=demo.staff,
         taxonomy_local_csv=demo.taxonomy_local_csv,
         calendar=demo.calendar,
+        devices=demo.devices,
         source="demo",
     )
     _report(_import(pack, password, "demo city"), as_json)

@@ -56,8 +56,10 @@ def fold_alarm(
         )  # fmt: skip
         report.status, report.case_id = "recovered", open_case.id
         return ProcessResult(report=report, case=open_case)
-    if state is None or not state.in_alarm or open_case is None:
+    if state is None or open_case is None:
         return None
+    # The case is still open: a repeat, or a new crossing after a recovery, folds into it.
+    state.in_alarm = True
     state.count += 1
     state.last_seen, state.last_value = at, normalized.extra.get("value")
     append_event(

@@ -1,7 +1,7 @@
 """Import and export a whole city pack across cities, taxonomy, geo and org, in one transaction.
 
 Parts are imported in dependency order (city → calendar → local codes → areas → places → patrol zones →
-departments → staff → registration conditions); each part validates all of itself before it
+departments → devices → staff → registration conditions); each part validates all of itself before it
 writes, and the caller rolls the transaction back when any part fails, so a pack with any
 error imports nothing. A file absent from the pack leaves that part of the city as it is.
 """
@@ -31,6 +31,7 @@ from cityloop.geo import (
     export_patrol_zones,
     export_places,
 )
+from cityloop.intake.devices import do_import_devices, export_devices
 from cityloop.org import do_import_departments, do_import_staff, export_departments, export_staff
 from cityloop.taxonomy import (
     STANDARD_2026,
@@ -134,6 +135,16 @@ def do_import_pack(
                 known_categories=_category_references(session, code),
             )
         )
+    if pack.devices is not None:
+        step("devices")
+        summary.steps["devices"] = len(
+            do_import_devices(
+                session,
+                city_code=code,
+                items=pack.devices,
+                known_departments={d["code"] for d in export_departments(session, code)},
+            )
+        )
     if pack.staff is not None:
         step("staff")
         zones = {z["code"] for z in export_patrol_zones(session, code)}
@@ -169,4 +180,5 @@ def export_pack(session: Session, city_code: str) -> CityPack:
         staff=export_staff(session, city_code),
         taxonomy_local_csv=export_local_codes(session, city_code),
         calendar=export_calendar(session, city_code),
+        devices=export_devices(session, city_code),
     )

@@ -20,6 +20,7 @@ FILES = {
     "staff": "staff.yaml",
     "taxonomy_local_csv": "taxonomy_local.csv",
     "calendar": "calendar.yaml",
+    "devices": "devices.yaml",
 }
 
 
@@ -35,6 +36,7 @@ class CityPack:
     staff: list[dict[str, Any]] | None = None
     taxonomy_local_csv: str | None = None
     calendar: dict[str, Any] | None = None
+    devices: list[dict[str, Any]] | None = None
     source: str = field(default="")
 
 
@@ -84,7 +86,7 @@ def read_pack(directory: Path) -> CityPack:
         path = directory / FILES[attr]
         if path.is_file():
             setattr(pack, attr, _read_json(path))
-    for attr in ("patrol_zones", "departments", "staff"):
+    for attr in ("patrol_zones", "departments", "staff", "devices"):
         path = directory / FILES[attr]
         if path.is_file():
             setattr(pack, attr, _read_yaml(path, list))

@@ -14,6 +14,7 @@ import yaml
 
 from cityloop.cities.divisions import division_code_problem
 from cityloop.deadlines import packaged_calendar
+from cityloop.sim.democity.devices import devices
 from cityloop.sim.democity.geometry import area_features, build_layout
 from cityloop.sim.democity.organisation import departments
 from cityloop.sim.democity.places import place_features
@@ -46,6 +47,8 @@ class DemoPack:
     taxonomy_local_csv: str
     #: The working calendar: mainland China's 2026 holidays and make-up days (see its note).
     calendar: dict[str, Any]
+    #: The device registry: cameras at markets and stations, sensors (see `democity.devices`).
+    devices: list[dict[str, Any]]
 
     def write(self, directory: Path) -> None:
         """Write the pack's files into `directory` (created if needed), ready for `cityloop city import`."""
@@ -58,6 +61,7 @@ class DemoPack:
         _write_yaml(directory / "staff.yaml", self.staff)
         (directory / "taxonomy_local.csv").write_text(self.taxonomy_local_csv, encoding="utf-8")
         _write_yaml(directory / "calendar.yaml", self.calendar)
+        _write_yaml(directory / "devices.yaml", self.devices)
 
 
 class _PackDumper(yaml.SafeDumper):
@@ -107,6 +111,7 @@ def build_demo_pack(code: str = "330100", seed: int = DEFAULT_SEED) -> DemoPack:
         raise ValueError(problem)
     layout = build_layout(code, Random(f"{seed}:areas"))
     units = departments(layout, CITY_NAME)
+    places = place_features(layout, Random(f"{seed}:places"))
     return DemoPack(
         city={
             "code": code,
@@ -116,10 +121,11 @@ def build_demo_pack(code: str = "330100", seed: int = DEFAULT_SEED) -> DemoPack:
             "locale": LOCALE,
         },
         areas=area_features(layout),
-        places=place_features(layout, Random(f"{seed}:places")),
+        places=places,
         patrol_zones=patrol_zones(layout),
         departments=units,
         staff=staff(layout, [unit["code"] for unit in units], Random(f"{seed}:staff")),
         taxonomy_local_csv=taxonomy_local_csv(),
         calendar=packaged_calendar("cn-2026"),
+        devices=devices(places),
     )
