@@ -27,7 +27,11 @@ ROUTERS = (
     "cityloop.org.api",
     "cityloop.access.api",
     "cityloop.cases.api",
+    "cityloop.intake.api",
 )
+
+# Routers mounted at their own prefix (module path, prefix); each module exposes `router`.
+MOUNTS = (("cityloop.api.open311.router", "/open311/v2"),)
 
 
 def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
@@ -78,4 +82,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     for module in ROUTERS:
         app.include_router(importlib.import_module(module).router, prefix=API_PREFIX)
+    for module, prefix in MOUNTS:
+        app.include_router(importlib.import_module(module).router, prefix=prefix)
     return app

@@ -7,9 +7,9 @@ Later packages add their parameters to `CityParameters`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from cityloop.cities.errors import InvalidParameter
 
@@ -71,6 +71,32 @@ class CityParameters(BaseModel):
         },
         description="Per device type: the metric, the alarm threshold, the lower value that clears the "
         "alarm (hysteresis), and the matter code of the alarm case.",
+    )
+    open311_services: list[Annotated[str, StringConstraints(pattern=r"^C?\d{5}$")]] = Field(
+        default=[
+            "01023",
+            "01037",
+            "06010",
+            "06012",
+            "06013",
+            "06027",
+            "06028",
+            "06029",
+            "06036",
+            "06037",
+            "06042",
+            "07001",
+            "08001",
+            "08004",
+            "09001",
+            "09005",
+            "09006",
+            "09009",
+            "09010",
+            "09012",
+        ],
+        description="Categories offered as Open311 services: a matter code (09001), or C and a "
+        "component code (C01001).",
     )
 
 
