@@ -40,8 +40,18 @@ def loop_pack(city: str = CITY, origin: tuple[float, float] = (120.10, 30.25)) -
         areas=areas,
         patrol_zones=[{"code": "PZ001", "name": "一区", "grids": grids}],
         departments=[
-            {"code": "CG", "name_zh": "城管", "kind": "professional", "responsibilities": [{"categories": ["09"]}]},
-            {"code": "HW", "name_zh": "环卫", "kind": "professional", "responsibilities": [{"categories": ["06"]}]},
+            {
+                "code": "CG",
+                "name_zh": "城管",
+                "kind": "professional",
+                "responsibilities": [{"categories": ["09"]}],
+            },
+            {
+                "code": "HW",
+                "name_zh": "环卫",
+                "kind": "professional",
+                "responsibilities": [{"categories": ["06"]}],
+            },
         ],
         staff=[
             {

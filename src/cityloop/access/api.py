@@ -70,7 +70,9 @@ _TOKEN_BODY = {
     openapi_extra=_TOKEN_BODY,
     responses={401: {"description": "access.invalid_credentials"}},
 )
-def issue_token(body: TokenIn = Depends(_token_in), session: Session = Depends(get_session)) -> TokenOut:
+def issue_token(
+    body: TokenIn = Depends(_token_in), session: Session = Depends(get_session, scope="function")
+) -> TokenOut:
     """Sign a staff member in; send the token back as `Authorization: Bearer <token>`."""
     row, secret = do_issue_token(
         session, city_code=body.city, username=body.username, password=body.password, now=get_clock().now()
@@ -82,7 +84,7 @@ def issue_token(body: TokenIn = Depends(_token_in), session: Session = Depends(g
 def logout(
     request: Request,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> Response:
     """Sign out: the bearer token of this request stops working at once."""
     if not principal.authenticated:

@@ -16,12 +16,12 @@ router = APIRouter(tags=["cities"])
 
 
 @router.get("/cities", response_model=list[CityOut], summary="Cities served by this deployment")
-def cities(session: Session = Depends(get_session)) -> list[Any]:
+def cities(session: Session = Depends(get_session, scope="function")) -> list[Any]:
     return list(list_cities(session))
 
 
 @router.get("/cities/{city_code}", response_model=CityOut, summary="One city")
-def city(city_code: str, session: Session = Depends(get_session)) -> Any:
+def city(city_code: str, session: Session = Depends(get_session, scope="function")) -> Any:
     return get_city(session, city_code)
 
 

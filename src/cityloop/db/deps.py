@@ -21,7 +21,12 @@ class Authenticator(Protocol):
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's session, bound to the app's engine (`app.state.engine`)."""
+    """The request's session, bound to the app's engine (`app.state.engine`).
+
+    Declare it as `Depends(get_session, scope="function")`: the commit then happens before the
+    response is sent, so a client never reads a result that is not yet committed, and a
+    failing commit still becomes an error response.
+    """
     factory = getattr(request.app.state, "session_factory", None)
     if factory is None:
         factory = request.app.state.session_factory = make_session_factory(request.app.state.engine)
@@ -34,7 +39,9 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-def current_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+def current_principal(
+    request: Request, session: Session = Depends(get_session, scope="function")
+) -> Principal:
     """The caller named by the `Authorization: Bearer …` or `X-API-Key` header, or anonymous.
 
     The app provides the authenticator (`app.state.authenticate`, the access package's

@@ -20,7 +20,7 @@ from cityloop.geo.schemas import AreaDetail, AreaOut, LocatedOut
 # Areas are public reference data; a signed-in caller must still belong to the route's city.
 router = APIRouter(tags=["geo"], dependencies=[Depends(public_or_city_principal)])
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 @router.get("/cities/{city_code}/areas", response_model=Page[AreaOut])
