@@ -27,7 +27,7 @@ ROUTERS = (
     "cityloop.org.api",
     "cityloop.access.api",
     "cityloop.cases.api",
-    "cityloop.intake.api",
+    "cityloop.api.intake",
 )
 
 # Routers mounted at their own prefix (module path, prefix); each module exposes `router`.

@@ -42,11 +42,11 @@ from cityloop.cases.schemas import (
 )
 from cityloop.cases.transition import do_transition
 from cityloop.cases.workflow import ACTIONS, State
+from cityloop.core.bodylimit import BodyLimitRoute, body_limit
 from cityloop.core.clock import get_clock
 from cityloop.core.principal import Principal
 from cityloop.db.deps import get_session, require_roles
 from cityloop.deadlines import WorkingCalendar, get_calendar
-from cityloop.intake.bodylimit import BodyLimitRoute, body_limit
 from cityloop.org.roles import ROLE_VALUES
 
 router = APIRouter(tags=["cases"], route_class=BodyLimitRoute)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from cityloop.cases import Actor, Case
 from cityloop.cities import get_parameters
+from cityloop.core.bodylimit import BodyLimitRoute, body_limit
 from cityloop.core.clock import get_clock
 from cityloop.core.errors import CityLoopError, NotFound
 from cityloop.core.pagination import Page, PageParams, page_of
@@ -29,7 +30,6 @@ from cityloop.db.deps import current_principal, get_session, public_or_city_prin
 from cityloop.db.pagination import paginate
 from cityloop.flows.process_report import process_report
 from cityloop.intake import media as store
-from cityloop.intake.bodylimit import BodyLimitRoute, body_limit
 from cityloop.intake.channels import CHANNELS, ChannelContext, NormalizedReport
 from cityloop.intake.errors import InvalidReport, MediaTooLarge
 from cityloop.intake.models import Media, Report
