@@ -46,7 +46,6 @@ from cityloop.core.clock import FrozenClock, use_clock
 from cityloop.db.session import create_engine_for, make_session_factory
 from cityloop.db.setup import ensure_database
 from cityloop.flows.citypack import do_import_pack
-from cityloop.flows.citypack_files import CityPack
 from cityloop.org import get_staff
 from cityloop.org.queries import responsible_departments
 from cityloop.sim.democity import DemoPack, build_demo_pack
@@ -98,16 +97,7 @@ class Staff:
 
 def _import_demo(engine: Engine) -> DemoPack:
     demo = build_demo_pack(CITY)
-    pack = CityPack(
-        city=demo.city,
-        areas=demo.areas,
-        places=demo.places,
-        patrol_zones=demo.patrol_zones,
-        departments=demo.departments,
-        staff=demo.staff,
-        taxonomy_local_csv=demo.taxonomy_local_csv,
-        calendar=demo.calendar,
-    )
+    pack = demo.to_city_pack()
     with Session(engine) as session:
         do_import_pack(session, pack, password="bench-password")
         session.commit()

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from cityloop.db.session import create_engine_for
 from cityloop.db.setup import ensure_database
 from cityloop.flows.citypack import do_import_pack
-from cityloop.flows.citypack_files import CityPack
 from cityloop.geo import area_index, locate, lookup
 from cityloop.sim.democity import build_demo_pack
 from cityloop.taxonomy import do_seed_standards
@@ -52,17 +51,7 @@ def main() -> None:
 
     _, figures["migrate_and_seed_s"] = _timed(ensure_database, engine, force=True)
     demo, figures["demo_generate_s"] = _timed(build_demo_pack)
-    pack = CityPack(
-        city=demo.city,
-        areas=demo.areas,
-        places=demo.places,
-        patrol_zones=demo.patrol_zones,
-        departments=demo.departments,
-        staff=demo.staff,
-        taxonomy_local_csv=demo.taxonomy_local_csv,
-        calendar=demo.calendar,
-        devices=demo.devices,
-    )
+    pack = demo.to_city_pack()
     grids = [f for f in demo.areas["features"] if f["properties"]["level"] == "grid"]
     figures["grids"] = len(grids)
     for label in ("demo_import_first_s", "demo_import_again_s"):

@@ -98,24 +98,12 @@ def create_demo(
     as_json: bool = typer.Option(False, "--json", help="Print the import summary as JSON."),
 ) -> None:
     """Build (or rebuild, idempotently) the demo city 示范市 / Demo City with grids, departments and staff."""
-    from cityloop.flows.citypack_files import CityPack
     from cityloop.sim.democity import build_demo_pack
 
     if code != "330100":
         fail(f"the demo city is built around 330100 (Hangzhou's code); got {code}", code="cities.demo_code")
     demo = build_demo_pack(code=code, seed=seed)
-    pack = CityPack(
-        city=demo.city,
-        areas=demo.areas,
-        places=demo.places,
-        patrol_zones=demo.patrol_zones,
-        departments=demo.departments,
-        staff=demo.staff,
-        taxonomy_local_csv=demo.taxonomy_local_csv,
-        calendar=demo.calendar,
-        devices=demo.devices,
-        source="demo",
-    )
+    pack = demo.to_city_pack()
     _report(_import(pack, password, "demo city"), as_json)
     if not as_json:
         console.print(f"demo accounts (e.g. admin, operator01, dispatcher01) use the password {password!r}")

@@ -14,6 +14,7 @@ import yaml
 
 from cityloop.cities.divisions import division_code_problem
 from cityloop.deadlines import packaged_calendar
+from cityloop.flows.citypack_files import CityPack
 from cityloop.sim.democity.devices import devices
 from cityloop.sim.democity.geometry import area_features, build_layout
 from cityloop.sim.democity.organisation import departments
@@ -49,6 +50,21 @@ class DemoPack:
     calendar: dict[str, Any]
     #: The device registry: cameras at markets and stations, sensors (see `democity.devices`).
     devices: list[dict[str, Any]]
+
+    def to_city_pack(self) -> CityPack:
+        """The same contents as the pack `cityloop city import` reads (no files written)."""
+        return CityPack(
+            city=self.city,
+            areas=self.areas,
+            places=self.places,
+            patrol_zones=self.patrol_zones,
+            departments=self.departments,
+            staff=self.staff,
+            taxonomy_local_csv=self.taxonomy_local_csv,
+            calendar=self.calendar,
+            devices=self.devices,
+            source="demo",
+        )
 
     def write(self, directory: Path) -> None:
         """Write the pack's files into `directory` (created if needed), ready for `cityloop city import`."""
