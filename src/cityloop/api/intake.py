@@ -288,7 +288,7 @@ def report_views(
         found = session.execute(
             select(Case.id, Case.number).where(Case.city_id == city_code, Case.id.in_(case_ids))
         )
-        numbers = {case_id: number for case_id, number in found.tuples()}
+        numbers = {case_id: number for case_id, number in found}
     context = ChannelContext(
         city_code=city_code,
         parameters=get_parameters(session, city_code).model_dump(),
