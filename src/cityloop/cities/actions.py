@@ -10,7 +10,7 @@ from cityloop.cities.errors import CityExists, InvalidParameter
 from cityloop.cities.models import City, CityParameter
 from cityloop.cities.params import PARAMETER_NAMES, CityParameters, validate_parameters
 from cityloop.cities.plugins import plugin_for
-from cityloop.cities.queries import get_city, stored_parameters
+from cityloop.cities.queries import forget_parameters, get_city, stored_parameters
 from cityloop.cities.schemas import CityIn
 
 
@@ -47,6 +47,7 @@ def do_set_parameters(session: Session, city_code: str, values: dict[str, Any]) 
         else:
             row.value = typed
     session.flush()
+    forget_parameters(session, city_code)
     return merged
 
 
@@ -59,3 +60,4 @@ def do_reset_parameter(session: Session, city_code: str, key: str) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+        forget_parameters(session, city_code)

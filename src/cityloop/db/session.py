@@ -15,11 +15,21 @@ from cityloop.settings import load_settings
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin: the module's own
+    # handling starts none before a SAVEPOINT, so releasing one would commit and rolling back
+    # the outer transaction would not undo it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock at the start, so two writers wait for each other (busy
+    # timeout) instead of failing when one read before the other wrote.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine_for(url: str, **kwargs: Any) -> Engine:
@@ -30,6 +40,7 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

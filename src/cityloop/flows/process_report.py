@@ -111,7 +111,6 @@ def _process(
         return _finish(
             report, "manual_category", "no category was chosen and none could be recognised in the text"
         )
-    report.decision = {"category": category}
     params = get_parameters(session, city_code)
     trusted = normalized.source in params.trusted_sources and not normalized.needs_verification
     creator = actor or Actor.system(
@@ -124,7 +123,8 @@ def _process(
         component_id=normalized.component_id, reporter_ref=normalized.reporter_ref,
         self_handled=normalized.self_handled, trusted=trusted, evidence=normalized.media, now=at,
     )  # fmt: skip
-    report.case_id, report.status = case.id, "registered"
+    # Set with the status, after the case exists: one UPDATE of the report instead of two.
+    report.case_id, report.status, report.decision = case.id, "registered", {"category": category}
     if normalized.device_id is not None and normalized.alarm_class is not None:
         open_alarm(session, report=report, normalized=normalized, case=case, at=at)
     session.flush()

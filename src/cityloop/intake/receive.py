@@ -79,10 +79,6 @@ def do_receive(
         raise InvalidReport(
             "idempotency key longer than 200 characters", details=[{"field": "Idempotency-Key"}]
         )
-    if key is not None:
-        first = _existing(session, city_code, key)
-        if first is not None:
-            return _replay(first, digest, key, normalized)
     report = Report(
         city_id=city_code,
         channel=channel_name,
@@ -93,15 +89,21 @@ def do_receive(
         status="received",
         decision={},
     )
+    if key is None:  # nothing to be idempotent about: one insert, no savepoint
+        session.add(report)
+        session.flush()
+        return Received(report=report, normalized=normalized, replay=False)
+    # Insert first and look for the first report only when the key is taken (a retry, or the
+    # same key arriving concurrently): new reports, the common case, cost no extra query.
     try:
         with session.begin_nested():
             session.add(report)
             session.flush()
-    except IntegrityError:  # the same key arrived concurrently: the other one won
-        first = _existing(session, city_code, key or "")
+    except IntegrityError:
+        first = _existing(session, city_code, key)
         if first is None:
             raise
-        return _replay(first, digest, key or "", normalized)
+        return _replay(first, digest, key, normalized)
     return Received(report=report, normalized=normalized, replay=False)
 
 

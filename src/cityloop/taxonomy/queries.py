@@ -6,7 +6,9 @@ another city's. Validators in other packages use `category_keys` / `major_keys`.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -75,10 +77,14 @@ def get_category(
     and the code is both a component and a matter. Should a national row and a local row ever
     share a key (a later national edition adding the city's local code), the national one wins.
     """
-    stmt = list_categories(session, standard=standard, kind=kind, city_code=city_code).where(
-        Category.code == code
-    )
-    rows = list(session.scalars(stmt))
+    check_standard(standard)  # the checks of list_categories, in its order
+    if city_code is not None:
+        get_city(session, city_code)
+    if kind is not None:
+        check_kind(kind)
+    params = {"standard": standard, "code": code, "kind": kind, "city": city_code}
+    stmt = _one_code(kind is not None, city_code is not None)
+    rows = list(session.scalars(stmt, {k: v for k, v in params.items() if v is not None}))
     if not rows:
         where = f" for city {city_code}" if city_code else ""
         what = f"{kind} " if kind else ""
@@ -94,6 +100,19 @@ def get_category(
         )
     national = [row for row in rows if row.city_id is None]
     return (national or rows)[0]
+
+
+@cache
+def _one_code(with_kind: bool, with_city: bool) -> Select[Category]:
+    """`list_categories(...).where(code == …)` built once, with bound parameters (a hot path of intake)."""
+    scope: ColumnElement[bool] = Category.city_id.is_(None)
+    if with_city:
+        scope = or_(scope, Category.city_id == bindparam("city"))
+    stmt = select(Category).where(Category.standard == bindparam("standard"), scope)
+    if with_kind:
+        stmt = stmt.where(Category.kind == bindparam("kind"))
+    stmt = stmt.where(Category.active.is_(True), Category.code == bindparam("code"))
+    return stmt.order_by(Category.kind, Category.code, Category.city_id.is_not(None))
 
 
 def find_category(
