@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from cityloop.cities import get_city
 from cityloop.deadlines.calendar import WorkingCalendar
@@ -82,6 +82,12 @@ def _session_cache(session: Session) -> dict[tuple[str, str], object]:
 def forget_cached(session: Session) -> None:
     """Drop the session's memo of calendars and policies (after an import changed them)."""
     session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous: SessionTransaction) -> None:
+    """A calendar read after an import that is rolled back (even to a savepoint) is read again."""
+    forget_cached(session)
 
 
 def get_calendar(session: Session, city_code: str) -> WorkingCalendar:
