@@ -19,7 +19,7 @@ from cityloop.access.actions import do_issue_token, do_revoke_token
 from cityloop.access.errors import InvalidToken
 from cityloop.core.clock import get_clock
 from cityloop.core.principal import AuthenticationRequired, Principal
-from cityloop.db.deps import current_principal, get_session
+from cityloop.db.deps import SESSION, current_principal
 
 router = APIRouter(prefix="/auth", tags=["access"])
 
@@ -70,9 +70,7 @@ _TOKEN_BODY = {
     openapi_extra=_TOKEN_BODY,
     responses={401: {"description": "access.invalid_credentials"}},
 )
-def issue_token(
-    body: TokenIn = Depends(_token_in), session: Session = Depends(get_session, scope="function")
-) -> TokenOut:
+def issue_token(body: TokenIn = Depends(_token_in), session: Session = SESSION) -> TokenOut:
     """Sign a staff member in; send the token back as `Authorization: Bearer <token>`."""
     row, secret = do_issue_token(
         session, city_code=body.city, username=body.username, password=body.password, now=get_clock().now()
@@ -84,7 +82,7 @@ def issue_token(
 def logout(
     request: Request,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> Response:
     """Sign out: the bearer token of this request stops working at once."""
     if not principal.authenticated:

@@ -26,7 +26,7 @@ from cityloop.core.clock import get_clock
 from cityloop.core.errors import CityLoopError, NotFound
 from cityloop.core.pagination import Page, PageParams, page_of
 from cityloop.core.principal import ForbiddenRole, Principal, check_city, check_role
-from cityloop.db.deps import current_principal, get_session, public_or_city_principal, require_roles
+from cityloop.db.deps import SESSION, current_principal, public_or_city_principal, require_roles
 from cityloop.db.pagination import paginate
 from cityloop.flows.process_report import process_report
 from cityloop.intake import media as store
@@ -98,7 +98,7 @@ def upload_media(
         UploadFile, File(description="A JPEG, PNG or WebP photo of at most 10 MB and 40 megapixels.")
     ],
     _principal: Principal = Depends(public_or_city_principal),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> MediaOut:
     """Upload a photo before reporting (no account needed); the same photo again returns the same hash.
     What is served is a copy without EXIF (so without the GPS position of the camera)."""
@@ -126,7 +126,7 @@ def get_media_file(
     city_code: str,
     sha256: Sha256,
     principal: Principal = Depends(public_or_city_principal),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> FileResponse:
     """The photo as it may be shown to anyone: re-encoded, upright, without EXIF. Staff PDFs need a
     credential of the city."""
@@ -141,7 +141,7 @@ def get_media_thumbnail(
     city_code: str,
     sha256: Sha256,
     _principal: Principal = Depends(public_or_city_principal),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> FileResponse:
     """The photo's JPEG thumbnail (at most 320 pixels a side)."""
     return _file(store.open_thumbnail(session, city_code=city_code, sha256=sha256))
@@ -246,7 +246,7 @@ def post_report(
         str | None,
         Header(max_length=200, description="Makes retries safe: the same key returns the first result."),
     ] = None,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> ReportResultOut:
     """Report a problem on a channel: it becomes a case, waits in a human queue, or is closed at intake.
     A retry with the same Idempotency-Key (or the channel's own id) returns the first result (200);
@@ -325,7 +325,7 @@ def get_reports(
     params: Annotated[PageParams, Query()],
     status: ReportStatus | None = None,
     principal: Principal = Depends(READERS),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> dict[str, Any]:
     """The city's received reports, newest first; `status` picks a queue (manual_location, manual_category, …)."""
     rows: list[Report]
@@ -341,7 +341,7 @@ def get_report(
     city_code: str,
     report_id: int,
     principal: Principal = Depends(READERS),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> ReportOut:
     """One received report and what became of it."""
     report = session.scalars(

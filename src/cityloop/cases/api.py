@@ -45,7 +45,7 @@ from cityloop.cases.workflow import ACTIONS, State
 from cityloop.core.bodylimit import BodyLimitRoute, body_limit
 from cityloop.core.clock import get_clock
 from cityloop.core.principal import Principal
-from cityloop.db.deps import get_session, require_roles
+from cityloop.db.deps import SESSION, require_roles
 from cityloop.deadlines import WorkingCalendar, get_calendar
 from cityloop.org.roles import ROLE_VALUES
 
@@ -156,7 +156,7 @@ def create_case(
     city_code: str,
     body: CaseCreate,
     principal: Principal = Depends(CREATORS),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> CaseDetailOut:
     """Create a case from a staff channel: an inspector's report (or a self-handled fix), or a public
     report registered by an operator or a system."""
@@ -184,7 +184,7 @@ def get_cases(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     _principal: Principal = Depends(STAFF),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> CasePage:
     """The city's cases, newest first, filtered, one cursor page at a time."""
     at = get_clock().now()
@@ -211,7 +211,7 @@ def get_one_case(
     city_code: str,
     number: str,
     _principal: Principal = Depends(STAFF),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> CaseDetailOut:
     """One case with its tasks (traffic light and minutes left), timeline and evidence."""
     return case_detail(session, city_code, number)
@@ -224,7 +224,7 @@ def take_action(
     action: str,
     body: ActionIn | None = None,
     principal: Principal = Depends(ACTORS),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> CaseDetailOut:
     """Take a workflow action (DOMAIN.md §3) on the case; a refused action changes nothing."""
     body = body or ActionIn()
@@ -248,7 +248,7 @@ def get_my_tasks(
     city_code: str,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     principal: Principal = Depends(STAFF),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> list[MyTaskOut]:
     """Open tasks for the caller's roles (department tasks of the caller's department), soonest due first."""
     tasks = my_tasks(session, city_code, principal, limit=limit)
@@ -276,7 +276,7 @@ def upload_evidence(
         str, Form(description="before, after or other", json_schema_extra={"enum": list(PHASES)})
     ] = "other",
     principal: Principal = Depends(ACTORS),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> EvidenceOut:
     """Attach a photo or PDF (at most 10 MB) to the case; the same file again returns the same row.
     Cite it by its sha256 in the evidence list of an action."""

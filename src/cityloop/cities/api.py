@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from cityloop.cities.params import describe_parameters
 from cityloop.cities.queries import get_city, list_cities
 from cityloop.cities.schemas import CityOut
-from cityloop.db.deps import get_session
+from cityloop.db.deps import SESSION
 
 router = APIRouter(tags=["cities"])
 
 
 @router.get("/cities", response_model=list[CityOut], summary="Cities served by this deployment")
-def cities(session: Session = Depends(get_session, scope="function")) -> list[Any]:
+def cities(session: Session = SESSION) -> list[Any]:
     return list(list_cities(session))
 
 
 @router.get("/cities/{city_code}", response_model=CityOut, summary="One city")
-def city(city_code: str, session: Session = Depends(get_session, scope="function")) -> Any:
+def city(city_code: str, session: Session = SESSION) -> Any:
     return get_city(session, city_code)
 
 

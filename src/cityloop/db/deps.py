@@ -85,3 +85,7 @@ def public_or_city_principal(
     if principal.authenticated and city_code is not None:
         check_city(principal, city_code)
     return principal
+
+
+#: The request's session, committed before the response is sent: `session: Session = SESSION`.
+SESSION = Depends(get_session, scope="function")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cityloop.core.pagination import Page, PageParams, page_of
 from cityloop.core.principal import Principal
-from cityloop.db.deps import get_session, public_or_city_principal, require_roles
+from cityloop.db.deps import SESSION, public_or_city_principal, require_roles
 from cityloop.db.pagination import paginate
 from cityloop.org.models import Department, Staff
 from cityloop.org.queries import get_department, list_departments, list_staff
@@ -60,7 +60,7 @@ def get_departments(
     city_code: str,
     params: Annotated[PageParams, Query()],
     kind: DepartmentKind | None = None,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
     _principal: Principal = Depends(public_or_city_principal),
 ) -> dict[str, Any]:
     """The city's active departments, by code."""
@@ -74,7 +74,7 @@ def get_departments(
 def get_department_detail(
     city_code: str,
     code: str,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
     _principal: Principal = Depends(public_or_city_principal),
 ) -> DepartmentDetailOut:
     """One department with what it is responsible for (inactive ones too, for history)."""
@@ -98,7 +98,7 @@ def get_staff_list(
     params: Annotated[PageParams, Query()],
     role: StaffRole | None = None,
     department: str | None = None,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
     principal: Principal = Depends(require_roles(StaffRole.ADMIN, StaffRole.LEADER)),
 ) -> dict[str, Any]:
     """The city's active staff, by username; admins and leaders of the city only."""

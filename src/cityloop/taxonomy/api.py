@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from cityloop.cities import get_city
 from cityloop.core.pagination import Page, PageParams, page_of
-from cityloop.db.deps import get_session
+from cityloop.db.deps import SESSION
 from cityloop.db.pagination import paginate
 from cityloop.taxonomy.queries import (
     get_category,
@@ -25,7 +25,7 @@ router = APIRouter(tags=["taxonomy"])
 
 
 @router.get("/taxonomy/standards", response_model=list[StandardOut])
-def standards(session: Session = Depends(get_session, scope="function")) -> list[StandardOut]:
+def standards(session: Session = SESSION) -> list[StandardOut]:
     """The classification editions and how many national codes each holds."""
     return list_standards(session)
 
@@ -38,7 +38,7 @@ def categories(
     major: str | None = None,
     search: str | None = None,
     city: str | None = Query(default=None, description="Also list this city's local codes."),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> dict[str, Any]:
     """Categories of one edition, national plus the city's local codes, by kind then code."""
     stmt = list_categories(session, standard=standard, kind=kind, city_code=city, major=major, search=search)
@@ -52,7 +52,7 @@ def category(
     standard: str = STANDARD_2026,
     kind: str | None = None,
     city: str | None = None,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> CategoryDetailOut:
     """One category with its crosswalk counterparts; 422 if `kind` is needed to choose."""
     return category_detail(get_category(session, code=code, standard=standard, kind=kind, city_code=city))
@@ -64,7 +64,7 @@ def registration_conditions(
     page: Annotated[PageParams, Query()],
     code: str | None = None,
     kind: str | None = None,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> dict[str, Any]:
     """The city's registration conditions (立案条件) with their disposal limits per urgency."""
     get_city(session, city_code)

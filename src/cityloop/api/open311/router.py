@@ -33,7 +33,7 @@ from cityloop.api.open311.params import (
 from cityloop.api.open311.submit import Fields, check_key, key_city, submit
 from cityloop.cities.models import City
 from cityloop.core.clock import get_clock
-from cityloop.db.deps import get_session
+from cityloop.db.deps import SESSION
 
 router = APIRouter(tags=["open311"], include_in_schema=False)
 
@@ -125,9 +125,7 @@ def discovery(fmt: str, request: Request) -> Response:
 
 
 @router.get("/services.{fmt}")
-def services(
-    fmt: str, request: Request, session: Session = Depends(get_session, scope="function")
-) -> Response:
+def services(fmt: str, request: Request, session: Session = SESSION) -> Response:
     """GET Service List: the city's public services with their group and keywords."""
 
     def work(f: Format) -> Response:
@@ -139,9 +137,7 @@ def services(
 
 
 @router.get("/services/{service_code}.{fmt}")
-def service_definition(
-    service_code: str, fmt: str, request: Request, session: Session = Depends(get_session, scope="function")
-) -> Response:
+def service_definition(service_code: str, fmt: str, request: Request, session: Session = SESSION) -> Response:
     """GET Service Definition: the attributes a request of this service may carry."""
 
     def work(f: Format) -> Response:
@@ -157,7 +153,7 @@ def create_request(
     fmt: str,
     request: Request,
     form: Form = Depends(read_form),
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> Response:
     """POST Service Request: a form with api_key, service_code, a location and the reporter's details."""
 
@@ -183,9 +179,7 @@ def create_request(
 
 
 @router.get("/tokens/{token}.{fmt}")
-def token(
-    token: str, fmt: str, request: Request, session: Session = Depends(get_session, scope="function")
-) -> Response:
+def token(token: str, fmt: str, request: Request, session: Session = SESSION) -> Response:
     """GET request_id from a token: the service_request_id once the report became a case."""
 
     def work(f: Format) -> Response:
@@ -200,9 +194,7 @@ def token(
 
 
 @router.get("/requests.{fmt}")
-def list_requests(
-    fmt: str, request: Request, session: Session = Depends(get_session, scope="function")
-) -> Response:
+def list_requests(fmt: str, request: Request, session: Session = SESSION) -> Response:
     """GET Service Requests: by ids, or by service_code, status and a window of at most 90 days."""
 
     def work(f: Format) -> Response:
@@ -249,7 +241,7 @@ def one_request(
     service_request_id: str,
     fmt: str,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: Session = SESSION,
 ) -> Response:
     """GET Service Request: one request, as a list of one ("GET Service Request" response)."""
 
