@@ -1,0 +1,1 @@
+"""Triage: locate, classify and de-duplicate raw reports, each decision with a confidence and a reason."""
