@@ -89,7 +89,7 @@ def test_an_urgent_order_is_an_urgent_case(loop: LoopCity) -> None:
 def test_an_order_without_a_point_waits_for_manual_location(loop: LoopCity) -> None:
     result = send(loop, order(loop, lon=None, lat=None))
     assert result.status == "manual_location" and result.case is None
-    assert result.report.reason == "an address without a point: it waits for a person to place it on the map"
+    assert result.report.reason == "the address 「文三路学院路口」 matches no road, place or area of the city"
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ def test_unrecognised_text_waits_for_a_person(loop: LoopCity) -> None:
     [
         ({"lon": 200.0, "lat": 30.0}, "is not a longitude/latitude"),
         ({"lon": 116.4, "lat": 39.9}, "outside the city"),
-        ({"lon": None, "lat": None, "address": "文三路与学院路交叉口"}, "an address without a point"),
+        ({"lon": None, "lat": None, "address": "文三路与学院路交叉口"}, "matches no road, place or area"),
     ],
 )
 def test_unusable_locations_are_kept_for_manual_location(
@@ -146,3 +146,47 @@ def test_trusted_channels_skip_verification(loop: LoopCity) -> None:
     do_set_parameters(loop.session, loop.code, {"trusted_sources": ["citizen"]})
     result = process_report(loop.session, city_code=loop.code, channel="citizen", payload=citizen(loop))
     assert result.case is not None and result.case.state == "REPORTED"
+
+
+def test_an_address_is_placed_through_the_gazetteer(loop: LoopCity) -> None:
+    from cityloop.cases import TimelineEvent
+    from cityloop.geo import do_import_places
+
+    poi = {
+        "type": "Feature",
+        "properties": {"kind": "poi", "name": "中心菜场", "poi_kind": "market", "aliases": ["中心市场"]},
+        "geometry": {"type": "Point", "coordinates": list(loop.point)},
+    }
+    do_import_places(
+        loop.session, city_code=loop.code, collection={"type": "FeatureCollection", "features": [poi]}
+    )
+    body = citizen(loop, lon=None, lat=None, address="中心菜场旁边", category_code="09001")
+    result = process_report(loop.session, city_code=loop.code, channel="citizen", payload=body)
+    case = result.case
+    assert case is not None and (case.lon, case.lat) == loop.point and case.grid_code is not None
+    location = result.report.decision["location"]
+    assert (location["by"], location["kind"], location["name"]) == ("gazetteer", "poi", "中心菜场")
+    created = loop.session.query(TimelineEvent).filter_by(case_id=case.id, seq=1).one()
+    assert created.data["decision"]["location"]["kind"] == "poi"
+    assert created.data["decision"]["category"]["code"] == "09001"
+
+
+def test_a_weak_address_match_waits_with_its_suggestion(loop: LoopCity) -> None:
+    from cityloop.geo import do_import_places
+
+    road = {
+        "type": "Feature",
+        "properties": {"kind": "road", "name": "中心路"},
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [[loop.point[0] - 0.0004, loop.point[1]], list(loop.point)],
+        },
+    }
+    do_import_places(
+        loop.session, city_code=loop.code, collection={"type": "FeatureCollection", "features": [road]}
+    )
+    body = citizen(loop, lon=None, lat=None, address="中心路", category_code="09001")
+    result = process_report(loop.session, city_code=loop.code, channel="citizen", payload=body)
+    assert result.status == "manual_location" and result.case is None
+    assert result.report.decision["location"]["kind"] == "road"
+    assert "below 0.70" in (result.report.reason or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -63,6 +64,7 @@ def do_create_case(
     trusted: bool = False,
     evidence: Sequence[str] = (),
     now: datetime | None = None,
+    decision: dict[str, Any] | None = None,
 ) -> Case:
     """Register a new case in the state DOMAIN.md §3 gives its source, with its first task and event.
 
@@ -148,7 +150,13 @@ def do_create_case(
         at=at,
         from_state=None,
         to_state=state,
-        data={"source": source, "category": f"{category.kind}:{category.code}", "urgency": urgency},
+        data={
+            "source": source,
+            "category": f"{category.kind}:{category.code}",
+            "urgency": urgency,
+            # How intake decided (category and location, each with confidence and reason).
+            **({"decision": decision} if decision else {}),
+        },
         evidence=evidence,
     )
     return case

@@ -42,6 +42,13 @@ class CityParameters(BaseModel):
         description="Classification confidence above which a report is accepted without a person.",
     )
     public_page_size: int = Field(default=20, ge=1, le=200, description="Rows per page on public lists.")
+    locate_confidence_threshold: float = Field(
+        default=0.7,
+        ge=0,
+        le=1,
+        description="An address matched by the gazetteer with less confidence waits for a person to place it "
+        "(0.7 accepts points of interest, intersections and numbered addresses, not a bare road).",
+    )
     trusted_sources: list[str] = Field(
         default=[],
         description="Public channels whose reports skip on-site verification (e.g. camera, hotline).",

@@ -24,6 +24,7 @@ from cityloop.intake.errors import InvalidReport
 from cityloop.intake.keywords import match
 from cityloop.intake.media import check_media
 from cityloop.taxonomy import find_category
+from cityloop.triage.locate import Gazetteer, locate_text
 
 
 def _context(session: Session, city_code: str) -> ChannelContext:
@@ -103,9 +104,10 @@ def _process(
         folded = fold_alarm(session, report=report, normalized=normalized, at=at)
         if folded is not None:
             return folded
-    location = _locate(session, city_code, normalized)
-    if location is not None:
-        return _finish(report, "manual_location", location)
+    located, problem = _locate(session, city_code, normalized)
+    if problem is not None:
+        report.decision = {"location": located} if located else {}
+        return _finish(report, "manual_location", problem)
     category = _categorise(session, city_code, normalized)
     if category is None:
         return _finish(
@@ -122,27 +124,44 @@ def _process(
         lon=normalized.lon, lat=normalized.lat, address=normalized.address, urgency=normalized.urgency,
         component_id=normalized.component_id, reporter_ref=normalized.reporter_ref,
         self_handled=normalized.self_handled, trusted=trusted, evidence=normalized.media, now=at,
+        decision=(decision := {"category": category, **({"location": located} if located else {})}),
     )  # fmt: skip
     # Set with the status, after the case exists: one UPDATE of the report instead of two.
-    report.case_id, report.status, report.decision = case.id, "registered", {"category": category}
+    report.case_id, report.status, report.decision = case.id, "registered", decision
     if normalized.device_id is not None and normalized.alarm_class is not None:
         open_alarm(session, report=report, normalized=normalized, case=case, at=at)
     session.flush()
     return ProcessResult(report=report, case=case)
 
 
-def _locate(session: Session, city_code: str, report: NormalizedReport) -> str | None:
-    """None when the report has a point inside the city; else why it needs manual location."""
+def _locate(
+    session: Session, city_code: str, report: NormalizedReport
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(how the point was found, why it still needs a person); the problem is None when the
+    report has a point inside the city. An address without a point goes through the city's
+    gazetteer: a confident match gives the report its point, a weak one is kept as a
+    suggestion for the person who places it."""
     problem = report.extra.get("location_problem")
     if problem:
-        return str(problem)
+        return None, str(problem)
+    found: dict[str, Any] | None = None
+    if (report.lon is None or report.lat is None) and report.address:
+        match = locate_text(Gazetteer.from_session(session, city_code), report.address)
+        if match is None:
+            return None, f"the address 「{report.address}」 matches no road, place or area of the city"
+        found = {"by": "gazetteer", **match.as_dict()}
+        threshold = get_parameters(session, city_code).locate_confidence_threshold
+        if match.confidence < threshold:
+            return found, (
+                f"the address matched {match.kind} 「{match.name}」 with confidence {match.confidence:.2f}, "
+                f"below {threshold:.2f}: a person places it"
+            )
+        report.lon, report.lat = match.lon, match.lat
     if report.lon is None or report.lat is None:
-        if report.address:
-            return "an address without a point: it waits for a person to place it on the map"
-        return "no location was given"
+        return None, "no location was given"
     if locate(session, city_code, report.lon, report.lat) is None:
-        return f"({report.lon}, {report.lat}) lies outside the city's areas"
-    return None
+        return found, f"({report.lon}, {report.lat}) lies outside the city's areas"
+    return found, None
 
 
 def _finish(report: Report, status: str, reason: str) -> ProcessResult:
