@@ -27,6 +27,8 @@ _GROUPS = (
     ("cityloop.cli.openapi", None),
     ("cityloop.cli.audit", "audit"),
     ("cityloop.cli.sweep", None),
+    ("cityloop.cli.dedupe", "dedupe"),
+    ("cityloop.cli.classify", "classify"),
 )
 
 for _module_name, _group in _GROUPS:
