@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cityloop.cities import get_city
-from cityloop.org.actions.problems import Problems, item_key
+from cityloop.org.actions.problems import Problems
 from cityloop.org.models import Department, Responsibility
 from cityloop.org.schemas import DepartmentItem, ResponsibilityItem
 
@@ -27,12 +27,7 @@ def check_departments(
     parsed: list[tuple[int, DepartmentItem]] = []
     first_at: dict[str, int] = {}
     for index, raw in enumerate(items):
-        key = item_key(raw, "code")
-        if key is not None:
-            if key in first_at:
-                problems.add(index, key, "code", f"duplicate code, already used by item {first_at[key]}")
-            else:
-                first_at[key] = index
+        key = problems.key_of(index, raw, "code", first_at)
         if not isinstance(raw, dict):
             problems.add(index, None, "(item)", "each item must be a mapping of keys to values")
             continue

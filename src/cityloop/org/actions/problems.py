@@ -47,6 +47,16 @@ class Problems:
                     rule += f" (got {value!r})"
             self.add(index, key, field_path(loc) or "(item)", rule)
 
+    def key_of(self, index: int, raw: Any, name: str, seen: dict[str, int]) -> str | None:
+        """The item's `name` value (code, username), noting a duplicate of an earlier item."""
+        key = item_key(raw, name)
+        if key is not None:
+            if key in seen:
+                self.add(index, key, name, f"duplicate {name}, already used by item {seen[key]}")
+            else:
+                seen[key] = index
+        return key
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cityloop.cities import get_city
 from cityloop.core.passwords import hash_password
-from cityloop.org.actions.problems import Problems, item_key
+from cityloop.org.actions.problems import Problems
 from cityloop.org.models import Department, Shift, Staff, WorkerProfile
 from cityloop.org.roles import DEPARTMENT_ROLES, StaffRole
 from cityloop.org.schemas import ShiftItem, StaffItem, WorkerItem
@@ -29,14 +29,7 @@ def check_staff(
     parsed: list[tuple[int, StaffItem]] = []
     first_at: dict[str, int] = {}
     for index, raw in enumerate(items):
-        key = item_key(raw, "username")
-        if key is not None:
-            if key in first_at:
-                problems.add(
-                    index, key, "username", f"duplicate username, already used by item {first_at[key]}"
-                )
-            else:
-                first_at[key] = index
+        key = problems.key_of(index, raw, "username", first_at)
         if not isinstance(raw, dict):
             problems.add(index, None, "(item)", "each item must be a mapping of keys to values")
             continue
