@@ -40,10 +40,36 @@ def test_a_citizen_report_becomes_a_case_waiting_for_verification(loop: LoopCity
     assert [t.kind for t in case.tasks] == ["verify_dispatch"]
 
 
-def test_keywords_categorise_when_no_category_is_chosen(loop: LoopCity) -> None:
+def test_the_cold_start_categorises_when_no_category_is_chosen(loop: LoopCity) -> None:
+    from cityloop.cases import TimelineEvent
+
     result = process_report(loop.session, city_code=loop.code, channel="citizen", payload=citizen(loop))
     assert result.case is not None and result.case.category_code == "09001"
+    decision = result.report.decision
+    assert decision["category"]["confidence"] >= 0.5
+    assert decision["category"]["reason"].startswith("cold-start knowledge: ")
+    assert [c["code"] for c in decision["candidates"]][:2] == ["09001", "09006"]
+    created = loop.session.query(TimelineEvent).filter_by(case_id=result.case.id, seq=1).one()
+    assert created.data["decision"]["candidates"] == decision["candidates"]
+
+
+def test_a_weak_guess_waits_with_the_top_three(loop: LoopCity) -> None:
+    from cityloop.cities import do_set_parameters
+
+    do_set_parameters(loop.session, loop.code, {"category_confidence_threshold": 0.9})
+    result = process_report(loop.session, city_code=loop.code, channel="citizen", payload=citizen(loop))
+    assert (result.status, result.case) == ("manual_category", None)
+    assert result.report.decision["candidates"][0]["code"] == "09001"
+    assert "too low" in (result.report.reason or "")
+
+
+def test_the_keyword_match_still_answers_when_the_cold_start_finds_nothing(loop: LoopCity) -> None:
+    result = process_report(
+        loop.session, city_code=loop.code, channel="citizen", payload=citizen(loop, description="有人 摊贩")
+    )
+    assert result.case is not None and result.case.category_code == "09001"
     assert result.report.decision["category"]["confidence"] == 0.4
+    assert "candidates" not in result.report.decision
 
 
 def test_unrecognised_text_waits_for_a_person(loop: LoopCity) -> None:

@@ -42,6 +42,13 @@ class CityParameters(BaseModel):
         description="Classification confidence above which a report is accepted without a person.",
     )
     public_page_size: int = Field(default=20, ge=1, le=200, description="Rows per page on public lists.")
+    category_confidence_threshold: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A report without a chosen category is categorised automatically when the best guess "
+        "reaches this confidence; below it, a person chooses from the top three.",
+    )
     locate_confidence_threshold: float = Field(
         default=0.7,
         ge=0,

@@ -24,6 +24,7 @@ from cityloop.intake.errors import InvalidReport
 from cityloop.intake.keywords import match
 from cityloop.intake.media import check_media
 from cityloop.taxonomy import find_category
+from cityloop.triage.knowledge import ColdStart
 from cityloop.triage.locate import Gazetteer, locate_text
 
 
@@ -35,7 +36,15 @@ def _context(session: Session, city_code: str) -> ChannelContext:
     )
 
 
-def _categorise(session: Session, city_code: str, report: NormalizedReport) -> dict[str, Any] | None:
+def _categorise(
+    session: Session, city_code: str, report: NormalizedReport
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(the category, the top-3 candidates) — the category is None when a person must choose.
+
+    Without a chosen code the cold-start knowledge scores the text; its top candidate is taken
+    when its confidence reaches the city's `category_confidence_threshold`. Only when it finds
+    nothing at all does the interim keyword match get a say.
+    """
     if report.category_code:
         category = find_category(
             session, code=report.category_code, kind=report.category_kind, city_code=city_code
@@ -47,16 +56,39 @@ def _categorise(session: Session, city_code: str, report: NormalizedReport) -> d
                 details=[{"field": "category_code", "message": "not in the city's taxonomy"}],
             )
         confidence = report.category_confidence if report.category_confidence is not None else 1.0
-        return {
+        chosen = {
             "kind": category.kind,
             "code": category.code,
             "confidence": confidence,
             "reason": "chosen by the reporter",
         }
-    found = match(report.category_text or report.description)
+        return chosen, []
+    text = report.category_text or report.description
+    top: list[dict[str, Any]] = [
+        {
+            "kind": "matter",
+            "code": p.code,
+            "name": p.name,
+            "confidence": round(p.confidence, 3),
+            "reason": p.reason,
+        }
+        for p in ColdStart.load().predict_top(text, k=3)
+    ]
+    if top:
+        threshold = get_parameters(session, city_code).category_confidence_threshold
+        if float(top[0]["confidence"]) >= threshold:
+            best = top[0]
+            return {**best, "reason": f"cold-start knowledge: {best['reason']}"}, top
+        return None, top
+    found = match(text)
     if found is None:
-        return None
-    return {"kind": found.kind, "code": found.code, "confidence": found.confidence, "reason": found.reason}
+        return None, []
+    return {
+        "kind": found.kind,
+        "code": found.code,
+        "confidence": found.confidence,
+        "reason": found.reason,
+    }, []
 
 
 def process_report(
@@ -108,11 +140,15 @@ def _process(
     if problem is not None:
         report.decision = {"location": located} if located else {}
         return _finish(report, "manual_location", problem)
-    category = _categorise(session, city_code, normalized)
+    category, candidates = _categorise(session, city_code, normalized)
     if category is None:
-        return _finish(
-            report, "manual_category", "no category was chosen and none could be recognised in the text"
-        )
+        report.decision = {"candidates": candidates, **({"location": located} if located else {})}
+        if candidates:
+            best = candidates[0]
+            why = f"the best guess {best['code']} {best['name']} has confidence {best['confidence']:.2f}, too low"
+        else:
+            why = "no category was chosen and none could be recognised in the text"
+        return _finish(report, "manual_category", why)
     params = get_parameters(session, city_code)
     trusted = normalized.source in params.trusted_sources and not normalized.needs_verification
     creator = actor or Actor.system(
@@ -124,7 +160,13 @@ def _process(
         lon=normalized.lon, lat=normalized.lat, address=normalized.address, urgency=normalized.urgency,
         component_id=normalized.component_id, reporter_ref=normalized.reporter_ref,
         self_handled=normalized.self_handled, trusted=trusted, evidence=normalized.media, now=at,
-        decision=(decision := {"category": category, **({"location": located} if located else {})}),
+        decision=(
+            decision := {
+                "category": category,
+                **({"candidates": candidates} if candidates else {}),
+                **({"location": located} if located else {}),
+            }
+        ),
     )  # fmt: skip
     # Set with the status, after the case exists: one UPDATE of the report instead of two.
     report.case_id, report.status, report.decision = case.id, "registered", decision
