@@ -83,15 +83,7 @@ class Staff:
 
     def actor(self, username: str) -> Actor:
         if username not in self._actors:
-            row = get_staff(self.session, CITY, username)
-            self._actors[username] = Actor(
-                kind="staff",
-                city_code=CITY,
-                roles=frozenset(row.roles),
-                staff_id=row.id,
-                name=row.username,
-                department_code=row.department.code if row.department else None,
-            )
+            self._actors[username] = Actor.from_staff(get_staff(self.session, CITY, username))
         return self._actors[username]
 
     def load_all(self, demo: DemoPack) -> None:

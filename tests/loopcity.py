@@ -88,15 +88,7 @@ class LoopCity:
 
 
 def actor_for(session: Session, city: str, username: str) -> Actor:
-    staff = get_staff(session, city, username)
-    return Actor(
-        kind="staff",
-        city_code=city,
-        roles=frozenset(staff.roles),
-        staff_id=staff.id,
-        name=staff.username,
-        department_code=staff.department.code if staff.department else None,
-    )
+    return Actor.from_staff(get_staff(session, city, username))
 
 
 @pytest.fixture

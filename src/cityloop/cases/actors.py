@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cityloop.core.principal import Principal
+from cityloop.org.models import Staff
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,18 @@ class Actor:
             department_code=principal.department_code,
             rule=rule,
             confidence=confidence,
+        )
+
+    @classmethod
+    def from_staff(cls, staff: Staff) -> Actor:
+        """A staff member acting in person (e.g. from a command or a simulation, without a token)."""
+        return cls(
+            kind="staff",
+            city_code=staff.city_id,
+            roles=frozenset(staff.roles),
+            staff_id=staff.id,
+            name=staff.username,
+            department_code=staff.department.code if staff.department else None,
         )
 
     @classmethod

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cityloop.core.clock import get_clock
 from cityloop.core.principal import ANONYMOUS, Principal, check_city, check_role
-from cityloop.db.session import make_session_factory
+from cityloop.db.session import make_session_factory, transaction
 
 
 class Authenticator(Protocol):
@@ -30,13 +30,8 @@ def get_session(request: Request) -> Iterator[Session]:
     factory = getattr(request.app.state, "session_factory", None)
     if factory is None:
         factory = request.app.state.session_factory = make_session_factory(request.app.state.engine)
-    with factory() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with transaction(factory) as session:
+        yield session
 
 
 def current_principal(

@@ -60,9 +60,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits when the block ends and rolls back if it raises."""
-    factory = make_session_factory(engine or get_engine())
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session from `factory` that commits when the block ends and rolls back if it raises."""
     with factory() as session:
         try:
             yield session
@@ -70,3 +69,10 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A committed-on-success session on `engine` (default: CITYLOOP_DATABASE_URL)."""
+    with transaction(make_session_factory(engine or get_engine())) as session:
+        yield session

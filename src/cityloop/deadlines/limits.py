@@ -22,19 +22,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, get_args
+from typing import Any
 
+from cityloop.core.timeunits import TIME_UNITS, TimeUnit
 from cityloop.deadlines.errors import InvalidLimit
-
-TimeUnit = Literal[
-    "working_minutes",
-    "working_hours",
-    "working_days",
-    "calendar_minutes",
-    "calendar_hours",
-    "calendar_days",
-]
-TIME_UNITS: tuple[str, ...] = get_args(TimeUnit)
 
 _MINUTES_PER: dict[str, int] = {
     "working_minutes": 1,

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cityloop.deadlines.limits import TimeLimit, TimeUnit
+from cityloop.core.timeunits import TimeUnit
+from cityloop.deadlines.limits import TimeLimit
 
 URGENCIES = ("normal", "urgent")
 

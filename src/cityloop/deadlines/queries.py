@@ -8,9 +8,10 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from cityloop.cities import get_city
+from cityloop.core.timeunits import TimeUnit
 from cityloop.deadlines.calendar import WorkingCalendar
 from cityloop.deadlines.calendar_data import CalendarData, Policy, parse_calendar_data
-from cityloop.deadlines.limits import TimeLimit, TimeUnit
+from cityloop.deadlines.limits import TimeLimit
 from cityloop.deadlines.models import CalendarDay, StepPolicy, StoredCalendar
 
 

@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, get_args
+from typing import Any
 
-from cityloop.taxonomy.schemas import TimeLimits, TimeUnit
+from cityloop.taxonomy.schemas import TimeLimits
 from cityloop.taxonomy.standards import LEGACY, STANDARD_2026, STANDARDS, Kind, check_kind
 
 FILE_2026 = "gbt47678.5-2026-taxonomy.csv"
@@ -23,7 +23,6 @@ FILE_2026_EN = "gbt47678.5-2026-en.csv"
 FILE_LEGACY = "legacy-taxonomy.csv"
 FILE_CONDITIONS = "registration-conditions.csv"
 
-TIME_UNITS: tuple[str, ...] = get_args(TimeUnit)
 URGENCIES = ("urgent", "normal")
 
 

@@ -70,7 +70,7 @@ class RegistrationCondition(CityOwned, Timestamped, Base):
     """A city's registration condition: a category plus a situation, with disposal limits.
 
     `limits` maps an urgency (`urgent`, `normal`) to {"amount": int, "unit": one of
-    loader.TIME_UNITS}; `deadlines` turns it into a due time with the city's calendar.
+    core.timeunits.TIME_UNITS}; `deadlines` turns it into a due time with the city's calendar.
     """
 
     __tablename__ = "taxonomy_registration_conditions"

@@ -6,14 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TimeUnit = Literal[
-    "working_minutes",
-    "working_hours",
-    "working_days",
-    "calendar_minutes",
-    "calendar_hours",
-    "calendar_days",
-]
+from cityloop.core.timeunits import TimeUnit
 
 
 class StandardOut(BaseModel):
