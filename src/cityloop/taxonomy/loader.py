@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from cityloop.core.timeunits import TIME_UNITS as TIME_UNITS  # re-exported: the units conditions may use
 from cityloop.taxonomy.schemas import TimeLimits
 from cityloop.taxonomy.standards import LEGACY, STANDARD_2026, STANDARDS, Kind, check_kind
 
