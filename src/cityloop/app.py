@@ -28,6 +28,7 @@ ROUTERS = (
     "cityloop.access.api",
     "cityloop.cases.api",
     "cityloop.api.intake",
+    "cityloop.api.duplicates",
 )
 
 # Routers mounted at their own prefix (module path, prefix); each module exposes `router`.

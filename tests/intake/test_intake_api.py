@@ -47,6 +47,7 @@ def test_an_anonymous_citizen_reports_with_a_photo(api: Api) -> None:
         "status": "registered",
         "reason": None,
         "case_number": "330100-20261102-00001",
+        "master_case_number": None,
         "replay": False,
     }
     case = api.get(f"/cases/{body['case_number']}", "leader01").json()

@@ -51,7 +51,14 @@ FRAMING_BYTES = 64 * 1024
 
 READERS = require_roles("operator", "dispatcher", "shift_leader", "admin")
 ReportStatus = Literal[
-    "registered", "folded", "closed_at_intake", "manual_location", "manual_category", "recovered", "ignored"
+    "registered",
+    "duplicate",
+    "folded",
+    "closed_at_intake",
+    "manual_location",
+    "manual_category",
+    "recovered",
+    "ignored",
 ]
 Sha256 = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")]
 _MEDIA = "/cities/{city_code}/media/{sha256}"
@@ -262,6 +269,7 @@ def post_report(
         status=report.status,
         reason=report.reason,
         case_number=result.case.number if result.case else None,
+        master_case_number=result.master.number if result.master else None,
         replay=result.replay,
     )
 

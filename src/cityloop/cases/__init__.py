@@ -2,6 +2,7 @@
 
 from cityloop.cases.actors import Actor
 from cityloop.cases.create import do_create_case
+from cityloop.cases.merge import DUPLICATE_REASON, OPEN_STATES, add_follower, cases_near, do_merge
 from cityloop.cases.models import Case, CaseCounter, ChainHead, Evidence, Follower, Task, TimelineEvent
 from cityloop.cases.timeline import VerifyReport, append_event, verify_city
 from cityloop.cases.transition import do_transition
@@ -9,6 +10,8 @@ from cityloop.cases.workflow import ACTIONS, STATE_TASKS, State
 
 __all__ = [
     "ACTIONS",
+    "DUPLICATE_REASON",
+    "OPEN_STATES",
     "STATE_TASKS",
     "Actor",
     "Case",
@@ -20,8 +23,11 @@ __all__ = [
     "Task",
     "TimelineEvent",
     "VerifyReport",
+    "add_follower",
     "append_event",
+    "cases_near",
     "do_create_case",
+    "do_merge",
     "do_transition",
     "verify_city",
 ]

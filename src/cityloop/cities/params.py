@@ -14,8 +14,38 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from cityloop.cities.errors import InvalidParameter
 
 
+class DuplicateRule(BaseModel):
+    """How far and how long an earlier case of one category counts as the same problem."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    radius_m: float = Field(default=100.0, gt=0, le=5000)
+    window_hours: float = Field(default=24.0 * 14, gt=0, le=24.0 * 365)
+    building_wide: bool = False
+    point_like: bool = False
+
+
+#: Defaults: point-like defects ask for closeness; nuisances spread over a block; a lamp or a
+#: manhole is one thing at one place.
+DEFAULT_DUPLICATE_RULES: dict[str, DuplicateRule] = {
+    "default": DuplicateRule(),
+    "06013": DuplicateRule(radius_m=30, window_hours=24 * 30, point_like=True),  # 道路破损
+    "01023": DuplicateRule(radius_m=30, window_hours=24 * 14),  # 不明井盖异常: one lid, GPS error
+    "01037": DuplicateRule(radius_m=40, window_hours=24 * 21),  # 路灯异常
+    "06027": DuplicateRule(radius_m=150, window_hours=24 * 3),  # 油烟污染
+    "06028": DuplicateRule(radius_m=250, window_hours=12),  # 噪声扰民
+    "08001": DuplicateRule(radius_m=250, window_hours=24 * 2),  # 施工扰民
+    "08004": DuplicateRule(radius_m=300, window_hours=24 * 2),  # 工地扬尘
+    "09001": DuplicateRule(radius_m=80, window_hours=6),  # 无照经营游商: it moves on
+    "09006": DuplicateRule(radius_m=60, window_hours=24),  # 占道经营
+    "09009": DuplicateRule(radius_m=30, window_hours=12),  # 机动车乱停放
+}
+
+
 class CityParameters(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    #: Frozen: one validated instance is shared by every reader of a session (never mutate its
+    #: lists or dicts either; change parameters through `do_set_parameters`).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     languages: list[str] = Field(
         default=["zh-CN", "en"], description="Interface languages offered, the first is the default."
@@ -55,6 +85,26 @@ class CityParameters(BaseModel):
         le=1,
         description="An address matched by the gazetteer with less confidence waits for a person to place it "
         "(0.7 accepts points of interest, intersections and numbered addresses, not a bare road).",
+    )
+    duplicate_merge_threshold: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="A new report whose best earlier case scores at least this is merged into it "
+        "(void as 重复上报, the reporter follows the earlier case).",
+    )
+    duplicate_suggest_threshold: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Earlier cases scoring at least this (and below the merge threshold) are suggested "
+        "to the operator as possible duplicates.",
+    )
+    duplicate_rules: dict[str, DuplicateRule] = Field(
+        default_factory=lambda: dict(DEFAULT_DUPLICATE_RULES),
+        description="Per matter code: the radius (m) and window (hours) within which an earlier case is a "
+        "candidate, and whether one address means one problem (building_wide) or problems sit metres "
+        "apart (point_like). Other codes use the entry `default`.",
     )
     trusted_sources: list[str] = Field(
         default=[],
@@ -120,12 +170,13 @@ PARAMETER_NAMES = frozenset(CityParameters.model_fields)
 def describe_parameters() -> list[dict[str, Any]]:
     """Every parameter with its type, default and description, for help text and the admin page."""
     rows = []
+    defaults = CityParameters().model_dump(mode="json")
     for name, field in CityParameters.model_fields.items():
         rows.append(
             {
                 "key": name,
                 "type": getattr(field.annotation, "__name__", str(field.annotation)),
-                "default": field.default,
+                "default": defaults[name],
                 "description": field.description or "",
             }
         )

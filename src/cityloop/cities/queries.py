@@ -66,7 +66,7 @@ def stored_parameters(session: Session, city_code: str) -> dict[str, Any]:
 def get_parameters(session: Session, city_code: str) -> CityParameters:
     """The city's typed parameters: stored values over plugin defaults over declared defaults.
 
-    Read once per session (a copy is returned); `do_set_parameters`, `do_reset_parameter` and
+    Read once per session (the same frozen instance is returned); `do_set_parameters`, `do_reset_parameter` and
     any rollback drop the memo.
     """
     get_city(session, city_code)
@@ -77,4 +77,4 @@ def get_parameters(session: Session, city_code: str) -> CityParameters:
             stored_parameters(session, city_code), base=plugin_for(city_code).parameter_defaults()
         )
         memo[("parameters", city_code)] = cached
-    return cached.model_copy(deep=True)
+    return cached

@@ -29,6 +29,7 @@ _GROUPS = (
     ("cityloop.cli.sweep", None),
     ("cityloop.cli.dedupe", "dedupe"),
     ("cityloop.cli.classify", "classify"),
+    ("cityloop.cli.simulate", None),
 )
 
 for _module_name, _group in _GROUPS:

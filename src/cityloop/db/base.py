@@ -36,6 +36,7 @@ MODEL_MODULES = (
     "cityloop.deadlines.models",
     "cityloop.cases.models",
     "cityloop.intake.models",
+    "cityloop.dispatch.models",
 )
 
 

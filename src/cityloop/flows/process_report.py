@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cityloop.cases import Actor, Case, do_create_case
+from cityloop.cases import Actor, Case, do_create_case, do_merge
 from cityloop.cities import get_parameters
 from cityloop.core.clock import get_clock
 from cityloop.flows.alarms import fold_alarm, open_alarm
+from cityloop.flows.duplicates import check_duplicate
 from cityloop.flows.report_result import ProcessResult
 from cityloop.geo import locate
 from cityloop.intake import ChannelContext, NormalizedReport, Report, device_record, do_receive
@@ -126,9 +127,9 @@ def _process(
     )  # fmt: skip
     report, normalized = received.report, received.normalized
     if received.replay:
-        return ProcessResult(
-            report=report, case=session.get(Case, report.case_id) if report.case_id else None, replay=True
-        )
+        case = session.get(Case, report.case_id) if report.case_id else None
+        master = session.get(Case, case.master_id) if case is not None and case.master_id else None
+        return ProcessResult(report=report, case=case, replay=True, master=master)
     check_media(session, city_code=city_code, hashes=normalized.media)
     if normalized.close_reason:
         return _finish(report, "closed_at_intake", normalized.close_reason)
@@ -154,6 +155,11 @@ def _process(
     creator = actor or Actor.system(
         city_code, rule=f"intake:{channel}", roles=frozenset({"operator"}), confidence=category["confidence"]
     )
+    assert normalized.lon is not None and normalized.lat is not None  # _locate placed it
+    duplicate = check_duplicate(
+        session, city_code, category_code=category["code"], lon=normalized.lon, lat=normalized.lat,
+        text=normalized.description, address=normalized.address, component_id=normalized.component_id, at=at,
+    )  # fmt: skip
     case = do_create_case(
         session, city_code=city_code, actor=creator, source=normalized.source,
         category_code=category["code"], kind=category["kind"], description=normalized.description,
@@ -165,15 +171,24 @@ def _process(
                 "category": category,
                 **({"candidates": candidates} if candidates else {}),
                 **({"location": located} if located else {}),
+                "duplicates": duplicate.as_dict(),
             }
         ),
     )  # fmt: skip
+    status = "registered"
+    if duplicate.master is not None:
+        do_merge(
+            session, city_code=city_code, number=case.number, master_number=duplicate.master.number,
+            actor=Actor.system(city_code, rule="dedupe", roles=frozenset({"operator"}), confidence=duplicate.score),
+            reason=duplicate.reason, score=duplicate.score, now=at,
+        )  # fmt: skip
+        status = "duplicate"
     # Set with the status, after the case exists: one UPDATE of the report instead of two.
-    report.case_id, report.status, report.decision = case.id, "registered", decision
+    report.case_id, report.status, report.decision = case.id, status, decision
     if normalized.device_id is not None and normalized.alarm_class is not None:
         open_alarm(session, report=report, normalized=normalized, case=case, at=at)
     session.flush()
-    return ProcessResult(report=report, case=case)
+    return ProcessResult(report=report, case=case, master=duplicate.master)
 
 
 def _locate(

@@ -14,6 +14,8 @@ class ProcessResult:
     case: Case | None
     #: True when this was a retry: the first result is returned again and nothing was written.
     replay: bool = False
+    #: The case this report repeats, when the de-duplicator merged it (the report's case is void).
+    master: Case | None = None
 
     @property
     def status(self) -> str:

@@ -28,6 +28,11 @@ class ReportResultOut(BaseModel):
     status: str
     reason: str | None
     case_number: str | None
+    master_case_number: str | None = Field(
+        default=None,
+        description="Status duplicate: the case this report repeats (its own case is void as 重复上报, "
+        "and the reporter now follows the master).",
+    )
     replay: bool = Field(description="True when this retry returned the first result (HTTP 200).")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from cityloop.api.open311.formats import iso
 from cityloop.api.open311.params import Window
 from cityloop.api.open311.services import service_code_of
-from cityloop.cases import Case, State, TimelineEvent
+from cityloop.cases import DUPLICATE_REASON, Case, State, TimelineEvent
 from cityloop.cases.workflow import STATE_LABELS
 from cityloop.cities.models import City
 from cityloop.intake import Report
@@ -119,12 +119,22 @@ def state_label(state: str, locale: str) -> str:
     return label.get(locale) if label else state
 
 
+def _master_numbers(session: Session, city: City, cases: list[Case]) -> dict[int | None, str]:
+    """The numbers of the cases that the merged ones among `cases` repeat."""
+    ids = {case.master_id for case in cases if case.master_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Case.id, Case.number).where(Case.city_id == city.code, Case.id.in_(ids)))
+    return {case_id: number for case_id, number in rows}
+
+
 def serialise(session: Session, city: City, cases: list[Case], *, extensions: bool) -> list[dict[str, Any]]:
     """The spec's fields of each request, in the spec's order ("GET Service Requests", response)."""
     ids = [case.id for case in cases]
     media = _media_urls(session, city, ids)
     events = _timelines(session, city, ids) if extensions else {}
     names: dict[tuple[str, str], str] = {}
+    masters = _master_numbers(session, city, cases)
     rows = []
     for case in cases:
         key = (case.kind, case.category_code)
@@ -134,7 +144,11 @@ def serialise(session: Session, city: City, cases: list[Case], *, extensions: bo
         row: dict[str, Any] = {
             "service_request_id": case.number,
             "status": status_of(case),
-            "status_notes": state_label(case.state, city.locale),
+            "status_notes": (
+                f"{DUPLICATE_REASON}: {masters[case.master_id]}"
+                if case.master_id in masters
+                else state_label(case.state, city.locale)
+            ),
             "service_name": names[key],
             "service_code": service_code_of(case.kind, case.category_code),
             "description": case.description,
