@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityloop import __version__
 from cityloop.access.principal import authenticate
+from cityloop.cases import Case
 from cityloop.cities.plugins import load_plugins
 from cityloop.core.errors import CityLoopError
 from cityloop.db.session import get_engine
+from cityloop.flows.automation import advance
 
 API_PREFIX = "/api/v1"
 
@@ -29,6 +33,7 @@ ROUTERS = (
     "cityloop.cases.api",
     "cityloop.api.intake",
     "cityloop.api.duplicates",
+    "cityloop.dispatch.api",
 )
 
 # Routers mounted at their own prefix (module path, prefix); each module exposes `router`.
@@ -42,6 +47,10 @@ def _error(status: int, code: str, message: str, details: Any = None) -> JSONRes
     return JSONResponse({"error": body}, status_code=status)
 
 
+def automatic_steps(session: Session, case: Case, at: datetime) -> None:
+    advance(session, case, at)
+
+
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the app on `engine` (default: CITYLOOP_DATABASE_URL). City plugins are validated here."""
     load_plugins()
@@ -52,6 +61,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or get_engine()
     app.state.authenticate = authenticate
+    # After a person's action, the automatic steps the city allows (cases cannot import flows).
+    app.state.after_transition = (automatic_steps,)
 
     @app.exception_handler(CityLoopError)
     async def _cityloop_error(_request: Request, exc: CityLoopError) -> JSONResponse:

@@ -8,6 +8,7 @@ from shapely.geometry import Point, Polygon
 from shapely.ops import unary_union
 
 from cityloop.sim.democity import DemoPack
+from cityloop.sim.democity.pack import DEMO_PARAMETERS
 from sim.helpers import SQ_M_PER_SQ_DEG, Areas
 
 pytestmark = pytest.mark.slow
@@ -18,7 +19,9 @@ ONE_SQ_M = 1 / SQ_M_PER_SQ_DEG  # in square degrees
 def test_city_and_counts(demo: DemoPack, areas: Areas) -> None:
     assert demo.city == {
         "code": "330100", "name_zh": "示范市", "name_en": "Demo City", "timezone": "Asia/Shanghai", "locale": "zh-CN",
+        "parameters": DEMO_PARAMETERS,
     }  # fmt: skip
+    assert DEMO_PARAMETERS["auto_dispatch"] is True
     assert list(areas.district) == ["330106", "330105"]
     assert [props["name"] for props, _ in areas.district.values()] == ["西湖区", "拱墅区"]
     assert len(areas.street) == 7

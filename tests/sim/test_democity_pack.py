@@ -20,7 +20,7 @@ from sim.helpers import areas_of
 pytestmark = pytest.mark.slow
 
 FILES = ("city.yaml", "areas.geojson", "places.geojson", "patrol_zones.yaml", "departments.yaml", "staff.yaml",
-         "taxonomy_local.csv", "calendar.yaml", "devices.yaml")  # fmt: skip
+         "taxonomy_local.csv", "calendar.yaml", "devices.yaml", "dispatch_rules.yaml", "component_owners.yaml")  # fmt: skip
 
 
 def test_same_seed_same_pack_and_another_seed_another_city(demo: DemoPack) -> None:
@@ -76,6 +76,8 @@ def test_write_produces_files_that_parse_back_equal(demo: DemoPack, tmp_path: Pa
     assert text["taxonomy_local.csv"] == demo.taxonomy_local_csv
     assert yaml.safe_load(text["calendar.yaml"]) == demo.calendar
     assert yaml.safe_load(text["devices.yaml"]) == demo.devices
+    assert yaml.safe_load(text["dispatch_rules.yaml"]) == demo.dispatch_rules
+    assert yaml.safe_load(text["component_owners.yaml"]) == demo.component_owners
     assert "示范市" in text["city.yaml"] and "西湖区" in text["areas.geojson"]  # unescaped Unicode
     assert (
         "'08:30'" in text["staff.yaml"] and "'08'" in text["departments.yaml"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from cityloop.cases.actors import Actor
@@ -222,13 +222,14 @@ def take_action(
     city_code: str,
     number: str,
     action: str,
+    request: Request,
     body: ActionIn | None = None,
     principal: Principal = Depends(ACTORS),
     session: Session = SESSION,
 ) -> CaseDetailOut:
     """Take a workflow action (DOMAIN.md §3) on the case; a refused action changes nothing."""
     body = body or ActionIn()
-    do_transition(
+    case = do_transition(
         session,
         city_code=city_code,
         number=number,
@@ -238,6 +239,9 @@ def take_action(
         data=body.data,
         evidence=body.evidence,
     )
+    # The deployment's follow-up (the automatic steps of `flows.automation`), set by `app.py`.
+    for follow_up in getattr(request.app.state, "after_transition", ()):
+        follow_up(session, case, get_clock().now())
     session.flush()
     session.expire_all()
     return case_detail(session, city_code, number)

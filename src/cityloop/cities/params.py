@@ -7,7 +7,7 @@ Later packages add their parameters to `CityParameters`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -105,6 +105,52 @@ class CityParameters(BaseModel):
         description="Per matter code: the radius (m) and window (hours) within which an earlier case is a "
         "candidate, and whether one address means one problem (building_wide) or problems sit metres "
         "apart (point_like). Other codes use the entry `default`.",
+    )
+    auto_verify_dispatch: bool = Field(
+        default=False,
+        description="Public reports awaiting verification are sent to the grid's patrol inspector (or the "
+        "nearest on duty) by the system instead of an operator.",
+    )
+    auto_accept_sources: list[str] = Field(
+        default=[],
+        description="Sources whose reported cases the system accepts (受理) when the category confidence "
+        "reaches auto_accept_confidence; other cases wait for an operator.",
+    )
+    auto_file: bool = Field(
+        default=False,
+        description="Accepted cases are filed (立案) by the system with the standard time limit.",
+    )
+    auto_dispatch: bool = Field(
+        default=False,
+        description="Filed cases are dispatched by the system (routing rules, then the best worker) when the "
+        "category confidence reaches auto_dispatch_confidence; otherwise a dispatcher decides.",
+    )
+    auto_dispatch_confidence: float = Field(
+        default=0.7, ge=0, le=1, description="Category confidence needed for automatic dispatch."
+    )
+    auto_dispatch_excluded: list[Annotated[str, StringConstraints(pattern=r"^\d{2}(\d{3})?$")]] = Field(
+        default=[],
+        description="Matter codes (or 2-digit majors) that a dispatcher always dispatches by hand.",
+    )
+    auto_send_check: bool = Field(
+        default=False,
+        description="Handled cases are sent for checking (核查) to the grid's inspector by the system.",
+    )
+    dispatch_policy: Literal["nearest", "least-loaded", "optimised"] = Field(
+        default="optimised",
+        description="How the worker is chosen: nearest (least travel), least-loaded, or optimised "
+        "(expected completion, lateness and fairness; pending tasks of a department assigned together).",
+    )
+    dispatch_speed_kmh: float = Field(
+        default=15.0, gt=0, le=120, description="Field workers' travel speed (an e-bike in city traffic)."
+    )
+    dispatch_handling_minutes: dict[str, float] = Field(
+        default={},
+        description="Expected minutes on site per matter code or 2-digit major, over the built-in table.",
+    )
+    dispatch_skills: dict[str, str] = Field(
+        default={},
+        description="Matter code or 2-digit major → the skill a worker needs; categories not listed need none.",
     )
     trusted_sources: list[str] = Field(
         default=[],

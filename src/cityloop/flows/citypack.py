@@ -20,6 +20,7 @@ from cityloop.cities.errors import InvalidParameter
 from cityloop.cities.queries import get_city, stored_parameters
 from cityloop.cities.schemas import CityIn
 from cityloop.deadlines import do_import_calendar, export_calendar
+from cityloop.dispatch import export_component_owners, export_rules, import_component_owners, import_rules
 from cityloop.flows.citypack_files import CityPack
 from cityloop.flows.errors import PackInvalid
 from cityloop.geo import (
@@ -153,6 +154,12 @@ def do_import_pack(
                 session, city_code=code, items=pack.staff, password=password, known_patrol_zones=zones
             )
         )
+    if pack.component_owners is not None:
+        step("component owners")
+        summary.steps["component_owners"] = len(import_component_owners(session, code, pack.component_owners))
+    if pack.dispatch_rules is not None:
+        step("dispatch rules")
+        summary.steps["dispatch_rules"] = len(import_rules(session, code, pack.dispatch_rules))
     step("registration conditions")
     summary.steps["registration_conditions"] = do_seed_registration_conditions(session, city_code=code)
     return summary
@@ -181,4 +188,6 @@ def export_pack(session: Session, city_code: str) -> CityPack:
         taxonomy_local_csv=export_local_codes(session, city_code),
         calendar=export_calendar(session, city_code),
         devices=export_devices(session, city_code),
+        dispatch_rules=export_rules(session, city_code) or None,
+        component_owners=export_component_owners(session, city_code) or None,
     )

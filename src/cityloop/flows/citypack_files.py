@@ -21,6 +21,8 @@ FILES = {
     "taxonomy_local_csv": "taxonomy_local.csv",
     "calendar": "calendar.yaml",
     "devices": "devices.yaml",
+    "dispatch_rules": "dispatch_rules.yaml",
+    "component_owners": "component_owners.yaml",
 }
 
 
@@ -37,6 +39,9 @@ class CityPack:
     taxonomy_local_csv: str | None = None
     calendar: dict[str, Any] | None = None
     devices: list[dict[str, Any]] | None = None
+    #: Routing rules in priority order and component owners (see `cityloop.dispatch`).
+    dispatch_rules: list[dict[str, Any]] | None = None
+    component_owners: list[dict[str, Any]] | None = None
     source: str = field(default="")
 
 
@@ -86,7 +91,7 @@ def read_pack(directory: Path) -> CityPack:
         path = directory / FILES[attr]
         if path.is_file():
             setattr(pack, attr, _read_json(path))
-    for attr in ("patrol_zones", "departments", "staff", "devices"):
+    for attr in ("patrol_zones", "departments", "staff", "devices", "dispatch_rules", "component_owners"):
         path = directory / FILES[attr]
         if path.is_file():
             setattr(pack, attr, _read_yaml(path, list))

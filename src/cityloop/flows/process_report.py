@@ -17,6 +17,7 @@ from cityloop.cases import Actor, Case, do_create_case, do_merge
 from cityloop.cities import get_parameters
 from cityloop.core.clock import get_clock
 from cityloop.flows.alarms import fold_alarm, open_alarm
+from cityloop.flows.automation import advance
 from cityloop.flows.duplicates import check_duplicate
 from cityloop.flows.report_result import ProcessResult
 from cityloop.geo import locate
@@ -187,6 +188,8 @@ def _process(
     report.case_id, report.status, report.decision = case.id, status, decision
     if normalized.device_id is not None and normalized.alarm_class is not None:
         open_alarm(session, report=report, normalized=normalized, case=case, at=at)
+    if status == "registered":
+        advance(session, case, at)
     session.flush()
     return ProcessResult(report=report, case=case, master=duplicate.master)
 

@@ -16,6 +16,7 @@ from cityloop.cities.divisions import division_code_problem
 from cityloop.deadlines import packaged_calendar
 from cityloop.flows.citypack_files import CityPack
 from cityloop.sim.democity.devices import devices
+from cityloop.sim.democity.dispatch import demo_component_owners, demo_rules
 from cityloop.sim.democity.geometry import area_features, build_layout
 from cityloop.sim.democity.organisation import departments
 from cityloop.sim.democity.places import place_features
@@ -35,6 +36,18 @@ LOCAL_CODES = (
 )
 
 
+#: The demo city runs the loop with the automation on: the system sends reports for verification
+#: and checking, accepts, files and dispatches; people verify, handle, check and close.
+DEMO_PARAMETERS: dict[str, Any] = {
+    "auto_verify_dispatch": True,
+    "auto_accept_sources": ["inspector", "citizen", "hotline", "camera", "sensor", "sms", "open311"],
+    "auto_file": True,
+    "auto_dispatch": True,
+    "auto_send_check": True,
+    "dispatch_policy": "optimised",
+}
+
+
 @dataclass(frozen=True)
 class DemoPack:
     """Exactly the contents of a city pack: one attribute per file."""
@@ -50,6 +63,9 @@ class DemoPack:
     calendar: dict[str, Any]
     #: The device registry: cameras at markets and stations, sensors (see `democity.devices`).
     devices: list[dict[str, Any]]
+    #: Routing rules and component owners (see `democity.dispatch`).
+    dispatch_rules: list[dict[str, Any]]
+    component_owners: list[dict[str, Any]]
 
     def to_city_pack(self) -> CityPack:
         """The same contents as the pack `cityloop city import` reads (no files written)."""
@@ -63,6 +79,8 @@ class DemoPack:
             taxonomy_local_csv=self.taxonomy_local_csv,
             calendar=self.calendar,
             devices=self.devices,
+            dispatch_rules=self.dispatch_rules,
+            component_owners=self.component_owners,
             source="demo",
         )
 
@@ -78,6 +96,8 @@ class DemoPack:
         (directory / "taxonomy_local.csv").write_text(self.taxonomy_local_csv, encoding="utf-8")
         _write_yaml(directory / "calendar.yaml", self.calendar)
         _write_yaml(directory / "devices.yaml", self.devices)
+        _write_yaml(directory / "dispatch_rules.yaml", self.dispatch_rules)
+        _write_yaml(directory / "component_owners.yaml", self.component_owners)
 
 
 class _PackDumper(yaml.SafeDumper):
@@ -135,6 +155,7 @@ def build_demo_pack(code: str = "330100", seed: int = DEFAULT_SEED) -> DemoPack:
             "name_en": CITY_NAME_EN,
             "timezone": TIMEZONE,
             "locale": LOCALE,
+            "parameters": dict(DEMO_PARAMETERS),
         },
         areas=area_features(layout),
         places=places,
@@ -144,4 +165,6 @@ def build_demo_pack(code: str = "330100", seed: int = DEFAULT_SEED) -> DemoPack:
         taxonomy_local_csv=taxonomy_local_csv(),
         calendar=packaged_calendar("cn-2026"),
         devices=devices(places),
+        dispatch_rules=demo_rules(code),
+        component_owners=demo_component_owners(code),
     )
