@@ -16,7 +16,6 @@ from cityloop.core.clock import FrozenClock
 from cityloop.core.passwords import use_hasher
 from cityloop.db.base import import_models
 from cityloop.db.session import create_engine_for, session_scope
-from cityloop.dispatch.api import router
 from cityloop.flows.citypack import do_import_pack
 from dispatch.conftest import CITY, GRID1, OTHER_CITY, PASSWORD, routing_pack
 from geo.factories import center_of
@@ -66,8 +65,6 @@ def api(fresh_db_url: str, clock: FrozenClock) -> Iterator[Api]:
         do_import_pack(session, pack, password=PASSWORD)
         do_import_pack(session, routing_pack(OTHER_CITY, origin=(116.40, 39.90)), password=PASSWORD)
     app = create_app(engine)
-    if not any("/dispatch/" in getattr(route, "path", "") for route in app.routes):
-        app.include_router(router, prefix="/api/v1")
     assert pack.areas is not None
     with TestClient(app) as client:
         yield Api(client=client, point=center_of(pack.areas, GRID1))
@@ -236,3 +233,27 @@ def test_a_dispatcher_previews_where_a_case_would_go_and_returns_are_passed_over
     assert (other.status_code, other.json()["error"]["code"]) == (403, "access.forbidden_city")
     missing = api.call("GET", "/cases/330100-20261102-00999/routing", "dispatcher01")
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "cases.not_found")
+
+
+def test_the_automation_figures_are_for_readers_of_the_city(api: Api) -> None:
+    number = _report(api)
+    for action, who, payload in [
+        ("accept", "operator01", {}),
+        ("file", "shiftleader01", {}),
+        ("dispatch", "dispatcher01", {"data": {"department": "HW"}}),
+    ]:
+        resp = api.client.post(
+            f"/api/v1/cities/{CITY}/cases/{number}/actions/{action}", headers=api.headers(who), json=payload
+        )
+        assert resp.status_code == 200, resp.text
+    got = api.call("GET", "/automation", "leader01")
+    assert got.status_code == 200, got.text
+    assert {k: got.json()[k] for k in ("dispatched", "automatic", "auto_dispatch_rate")} == {
+        "dispatched": 1,
+        "automatic": 0,
+        "auto_dispatch_rate": 0.0,
+    }
+    assert api.call("GET", "/automation", "inspector01").status_code == 403
+    assert api.call("GET", "/automation", "leader01", city=OTHER_CITY).status_code == 403
+    window = api.call("GET", "/automation", "leader01", params={"from": "2030-01-01T00:00:00+08:00"})
+    assert window.json()["dispatched"] == 0

@@ -140,3 +140,31 @@ def test_a_handled_case_is_sent_for_checking(
     assert case.state == "CHECKING"
     check = next(t for t in case.tasks if t.kind == "check" and t.status == "open")
     assert check.assignee_id is not None
+
+
+def test_returns_and_people_count_against_the_automation(
+    session: Session, demo: tuple[float, float], clock: FrozenClock
+) -> None:
+    from cityloop.dispatch import automation_stats
+
+    kept = inspector_report(session, demo, "06010", "暴露垃圾")
+    returned = inspector_report(session, demo, "09006", "占道经营")
+    do_set_parameters(session, CITY, {"auto_dispatch": False})
+    by_hand = inspector_report(session, demo, "06012", "道路不洁")
+    assert (kept.state, returned.state, by_hand.state) == ("DISPATCHED", "DISPATCHED", "FILED")
+    do_transition(session, city_code=CITY, number=by_hand.number, action="dispatch",
+                  actor=staff_actor(session, "dispatcher01"), data={"department": "HW"})  # fmt: skip
+    assert returned.department is not None
+    dept = staff_actor(session, f"dept_{returned.department.code.lower()}")
+    clock.advance(timedelta(minutes=10))
+    do_transition(session, city_code=CITY, number=returned.number, action="request_return", actor=dept,
+                  reason="不属于我们")  # fmt: skip
+    do_transition(session, city_code=CITY, number=returned.number, action="approve_return",
+                  actor=staff_actor(session, "dispatcher01"))  # fmt: skip
+    stats = automation_stats(session, CITY)
+    assert (stats["dispatched"], stats["automatic"], stats["corrected"]) == (3, 2, 1)
+    assert (stats["auto_dispatch_rate"], stats["auto_dispatch_accuracy"]) == (0.6667, 0.5)
+    assert stats["by_category"]["09006"]["auto_dispatch_accuracy"] == 0.0
+    assert stats["by_category"]["06012"]["automatic"] == 0
+    later = automation_stats(session, CITY, start=clock.now())
+    assert later["dispatched"] == 0

@@ -33,6 +33,7 @@ from cityloop.dispatch.rules import (
     owner_problems,
     rule_problems,
 )
+from cityloop.dispatch.stats import automation_stats
 
 __all__ = [
     "Catalogue",
@@ -47,6 +48,7 @@ __all__ = [
     "RuleItem",
     "SkippedRule",
     "TimeWindow",
+    "automation_stats",
     "check_component_owners",
     "check_rules",
     "export_component_owners",

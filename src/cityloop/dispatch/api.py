@@ -30,6 +30,7 @@ from cityloop.dispatch.ruleio import (
 )
 from cityloop.dispatch.rules import load_catalogue, owner_problems, rule_problems
 from cityloop.dispatch.schemas import ComponentOwnerOut, ProblemOut, RoutingOut, RuleOut, ValidationOut
+from cityloop.dispatch.stats import automation_stats
 from cityloop.org.roles import StaffRole
 
 router = APIRouter(tags=["dispatch"])
@@ -144,3 +145,18 @@ def preview_routing(
     exclude = returned_departments(session, case) if exclude_returned else set()
     decision = route_case(session, case, at=when, exclude=exclude)
     return RoutingOut.of(case.number, when.isoformat(), decision)
+
+
+@router.get(_BASE + "/automation")
+def get_automation(
+    city_code: str,
+    start: Annotated[datetime | None, Query(alias="from", description="First dispatch at or after.")] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="First dispatch before.")] = None,
+    session: Session = SESSION,
+    _principal: Principal = Depends(READERS),
+) -> dict[str, Any]:
+    """Auto-dispatch rate and accuracy (automatic dispatches never returned, re-dispatched or reassigned
+    by a person), for the city, per category and per district."""
+    return automation_stats(
+        session, city_code, start=utc(start) if start else None, end=utc(end) if end else None
+    )
