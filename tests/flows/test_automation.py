@@ -168,3 +168,34 @@ def test_returns_and_people_count_against_the_automation(
     assert stats["by_category"]["06012"]["automatic"] == 0
     later = automation_stats(session, CITY, start=clock.now())
     assert later["dispatched"] == 0
+
+
+def test_the_batch_optimiser_replans_waiting_cases_and_says_why(
+    session: Session,
+    demo: tuple[float, float],
+    demo_pack,
+    clock: FrozenClock,  # type: ignore[no-untyped-def]
+) -> None:
+    from cityloop.flows.rebalance import rebalance
+
+    grids = [f for f in demo_pack.areas["features"] if f["properties"]["level"] == "grid"]
+    cases = [
+        inspector_report(session, center_of(demo_pack.areas, g["properties"]["code"]), "06010", "暴露垃圾")
+        for g in grids[:: max(1, len(grids) // 6)][:6]
+    ]
+    assert all(c.state == "DISPATCHED" for c in cases)
+    moved = rebalance(session, CITY, clock.now())
+    reassigned = [e for c in cases for e in events(session, c) if e.action == "reassign"]
+    assert len(reassigned) == moved
+    for case in cases:
+        assert case.worker_id is not None and case.department is not None
+        worker = session.get(type(get_staff(session, CITY, "inspector01")), case.worker_id)
+        assert worker is not None and worker.department_id == case.department_id
+        for event in events(session, case):
+            if event.action == "reassign":
+                assert (event.actor_kind, event.rule) == ("system", "auto.rebalance")
+                assert event.reason and "waiting cases" in event.reason
+    assert rebalance(session, CITY, clock.now()) == 0  # the plan is stable
+    do_set_parameters(session, CITY, {"dispatch_policy": "nearest"})
+    assert rebalance(session, CITY, clock.now()) == 0
+    assert verify_city(session, CITY).ok

@@ -1,5 +1,8 @@
 """The periodic in-process deadline sweeper that `cityloop serve` runs beside the API.
 
+Each run also re-plans the waiting dispatched cases of every department together
+(`flows.rebalance`, the batch optimiser), when the city dispatches automatically.
+
 A daemon thread sweeps every city once per interval, each city in its own session and
 transaction, so one city's failure neither blocks nor rolls back another's. It reads the
 time from the process clock (`core.clock.get_clock`), so virtual time drives it too.
@@ -15,6 +18,7 @@ from sqlalchemy import Engine
 from cityloop.cities import list_cities
 from cityloop.core.clock import get_clock
 from cityloop.db.session import make_session_factory
+from cityloop.flows.rebalance import rebalance
 from cityloop.flows.sweep import SweepResult, do_sweep
 
 log = logging.getLogger("cityloop.sweeper")
@@ -31,7 +35,9 @@ def sweep_all_cities(engine: Engine) -> list[SweepResult]:
     for code in codes:
         with factory() as session:
             try:
-                result = do_sweep(session, city_code=code, now=get_clock().now())
+                now = get_clock().now()
+                result = do_sweep(session, city_code=code, now=now)
+                moved = rebalance(session, code, now)
                 session.commit()
             except Exception:
                 session.rollback()
@@ -39,6 +45,8 @@ def sweep_all_cities(engine: Engine) -> list[SweepResult]:
                 continue
         if result.total:
             log.info("deadline sweep of city %s marked %d overdue tasks", code, result.total)
+        if moved:
+            log.info("batch assignment in city %s gave %d waiting cases another worker", code, moved)
         results.append(result)
     return results
 
