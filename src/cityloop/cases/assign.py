@@ -88,6 +88,8 @@ def do_assign(
         )
     task = tasks[0]
     previous = task.assignee_id
+    if previous is None and kind in ("sign", "handle"):
+        previous = case.worker_id  # named at dispatch
     task.assignee_id = staff.id
     if kind in ("sign", "handle"):
         _set_worker(case, staff.id)
