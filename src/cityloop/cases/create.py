@@ -16,7 +16,7 @@ from cityloop.cases.tasks import open_state_task
 from cityloop.cases.timeline import append_event
 from cityloop.cases.workflow import SOURCES, URGENCIES, State
 from cityloop.cities import get_city
-from cityloop.core.clock import get_clock
+from cityloop.core.clock import get_clock, utc
 from cityloop.core.principal import ForbiddenCity, ForbiddenRole
 from cityloop.deadlines.queries import get_calendar
 from cityloop.geo import cell_for, component_id_problem, locate
@@ -71,7 +71,7 @@ def do_create_case(
     Inspector reports start REPORTED (or SELF_HANDLED when fixed on the spot); public reports
     start PENDING_VERIFY unless `trusted` (the city trusts the channel), then REPORTED.
     """
-    at = now or get_clock().now()
+    at = utc(now or get_clock().now())
     city = get_city(session, city_code)
     if source not in SOURCES:
         raise InvalidCaseData(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cityloop.cases.actors import Actor
 from cityloop.cases.models import Case, ChainHead, TimelineEvent
+from cityloop.core.clock import utc
 
 
 def _iso(value: datetime) -> str:
@@ -78,6 +79,7 @@ def append_event(
     evidence: Sequence[str] = (),
 ) -> TimelineEvent:
     """Append one event to the case's and the city's chains (the caller owns the transaction)."""
+    at = utc(at)  # hashed as stored: an offset other than UTC would not verify once read back
     head = _head(session, case.city_id)
     event = TimelineEvent(
         city_id=case.city_id,

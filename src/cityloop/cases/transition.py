@@ -72,7 +72,7 @@ def do_transition(
     now: datetime | None = None,
 ) -> Case:
     """Take `action` on case `number`; raises (changing nothing) when the table does not allow it."""
-    at = now or get_clock().now()
+    at = utc(now or get_clock().now())
     act = ACTIONS.get(action)
     if act is None:
         raise UnknownAction(f"unknown action {action!r}", details={"known": sorted(ACTIONS)})

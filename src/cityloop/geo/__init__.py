@@ -32,6 +32,7 @@ from cityloop.geo.queries import (
     list_areas,
     list_patrol_zones,
     list_places,
+    zone_middles,
     zones_of_grid,
 )
 
@@ -67,5 +68,6 @@ __all__ = [
     "matter_code_problem",
     "parent_code",
     "point_in_city",
+    "zone_middles",
     "zones_of_grid",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cityloop.cities import get_city
@@ -82,6 +82,18 @@ def grids_of_zone(session: Session, city_code: str, zone_code: str) -> list[str]
         PatrolZoneGrid.city_id == city_code, PatrolZoneGrid.zone_id == zone.id
     )
     return sorted(session.scalars(stmt))
+
+
+def zone_middles(session: Session, city_code: str) -> dict[str, tuple[float, float]]:
+    """Each patrol zone's middle: the mean of its grids' centroids (one aggregate query)."""
+    stmt = (
+        select(PatrolZone.code, func.avg(Area.centroid_lon), func.avg(Area.centroid_lat))
+        .join(PatrolZoneGrid, PatrolZoneGrid.zone_id == PatrolZone.id)
+        .join(Area, and_(Area.city_id == PatrolZone.city_id, Area.code == PatrolZoneGrid.grid_code))
+        .where(PatrolZone.city_id == city_code)
+        .group_by(PatrolZone.code)
+    )
+    return {code: (float(lon), float(lat)) for code, lon, lat in session.execute(stmt) if lon is not None}
 
 
 def zones_of_grid(session: Session, city_code: str, grid_code: str) -> list[str]:

@@ -1,6 +1,12 @@
 """Departments, their responsibilities, staff, field workers and shifts (DOMAIN.md §1)."""
 
-from cityloop.org.actions import check_departments, check_staff, do_import_departments, do_import_staff
+from cityloop.org.actions import (
+    check_departments,
+    check_staff,
+    do_import_departments,
+    do_import_staff,
+    do_set_worker_position,
+)
 from cityloop.org.export import export_departments, export_staff
 from cityloop.org.queries import (
     get_department,
@@ -19,6 +25,7 @@ __all__ = [
     "check_staff",
     "do_import_departments",
     "do_import_staff",
+    "do_set_worker_position",
     "export_departments",
     "export_staff",
     "get_department",

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cityloop.deadlines import get_calendar
 from cityloop.dispatch.assignment.cost import road_km
 from cityloop.dispatch.assignment.model import AssignmentParams
 from cityloop.dispatch.assignment.workers import assignment_params, shift_end
-from cityloop.geo import list_areas, list_patrol_zones, zones_of_grid
+from cityloop.geo import zone_middles, zones_of_grid
 from cityloop.org import StaffRole, list_staff
 from cityloop.org.models import Staff, WorkerProfile
 
@@ -126,26 +125,6 @@ def choose_inspector(
     )
 
 
-def _zone_middles(session: Session, city_code: str) -> dict[str, tuple[float, float]]:
-    """Each patrol zone's position: the mean of its grids' centroids."""
-    grids = list_areas(session, city_code, level="grid").subquery()
-    centroids = {
-        code: (lon, lat)
-        for code, lon, lat in session.execute(
-            select(grids.c.code, grids.c.centroid_lon, grids.c.centroid_lat)
-        )
-    }
-    middles: dict[str, tuple[float, float]] = {}
-    for zone in list_patrol_zones(session, city_code):
-        points = [centroids[g.grid_code] for g in zone.grids if g.grid_code in centroids]
-        if points:
-            middles[zone.code] = (
-                sum(p[0] for p in points) / len(points),
-                sum(p[1] for p in points) / len(points),
-            )
-    return middles
-
-
 def load_inspectors(
     session: Session,
     city_code: str,
@@ -162,7 +141,7 @@ def load_inspectors(
     )
     calendar = get_calendar(session, city_code)
     in_duty_hours = any(start <= at < end for start, end in calendar.periods_on(calendar.local_date(at)))
-    middles = _zone_middles(session, city_code) if with_positions else {}
+    middles = zone_middles(session, city_code) if with_positions else {}
     found = []
     for member in staff:
         profile = member.worker
