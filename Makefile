@@ -5,27 +5,40 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install dev lint typecheck pytest pytest-sqlite pytest-postgres bench openapi clean
+.PHONY: demo test install dev web lint typecheck pytest pytest-sqlite pytest-postgres bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The pages' JavaScript and CSS (htmx, Leaflet, ECharts) come from the npm registry at build time.
+WEB_VENDOR = src/cityloop/web/static/vendor/.built
+$(WEB_VENDOR): web/package.json web/package-lock.json web/build.mjs
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $@
+
+web: $(WEB_VENDOR)
+
+$(VENV)/.installed: pyproject.toml $(WEB_VENDOR) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml $(WEB_VENDOR) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
-## demo: install, migrate, build the demo city 330100 and serve it at http://$(HOST):$(PORT)
+## demo: install, migrate, build the demo city 330100 and serve it at http://$(HOST):$(PORT), while the
+## simulator lives the city at DEMO_SPEED× real time in the background (log in var/simulate.log)
+DEMO_SPEED ?= 60
 demo: install
 	$(BIN)/cityloop init
 	$(BIN)/cityloop city create-demo --code 330100
+	@mkdir -p var
+	$(BIN)/cityloop simulate --city 330100 --days 30 --realtime $(DEMO_SPEED) --json > var/simulate.log 2>&1 & SIM=$$!; \
+	trap 'kill $$SIM 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/cityloop serve --host $(HOST) --port $(PORT)
 
 ## test: lint, type check, then the whole suite on SQLite and on a throwaway PostgreSQL

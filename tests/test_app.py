@@ -76,6 +76,7 @@ def test_unknown_paths_get_the_same_error_shape(client: TestClient) -> None:
     assert client.post("/health").json()["error"]["code"] == "method_not_allowed"
 
 
-def test_front_door_leads_to_the_docs(client: TestClient) -> None:
+def test_the_front_door_is_the_citizen_page(client: TestClient) -> None:
     resp = client.get("/", follow_redirects=False)
-    assert (resp.status_code, resp.headers["location"]) == (307, "/docs")
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh-CN"' in resp.text

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,6 +20,7 @@ from cityloop.cities.plugins import load_plugins
 from cityloop.core.errors import CityLoopError
 from cityloop.db.session import get_engine
 from cityloop.flows.automation import advance
+from cityloop.web import install as install_pages
 
 API_PREFIX = "/api/v1"
 
@@ -81,11 +82,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _error(exc.status_code, code, str(exc.detail))
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        """Until the web pages arrive, the front door leads to the API documentation."""
-        return RedirectResponse("/docs")
-
     @app.get("/health", tags=["health"], summary="Liveness and database reachability")
     def health() -> dict[str, str]:
         with app.state.engine.connect() as connection:
@@ -96,4 +92,5 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.include_router(importlib.import_module(module).router, prefix=API_PREFIX)
     for module, prefix in MOUNTS:
         app.include_router(importlib.import_module(module).router, prefix=prefix)
+    install_pages(app)  # the web pages (citizen, track, login) and /static
     return app
