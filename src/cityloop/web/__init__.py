@@ -6,16 +6,35 @@ alone. The vendor files are a build product of `web/` (npm): `cd web && npm ci &
 
 from __future__ import annotations
 
+import importlib
+
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cityloop.web import auth, citizen, track
 from cityloop.web.templating import STATIC
 
+#: Areas of pages beyond the citizen side, each a subpackage exposing `router`; those present
+#: are included (an area still being built has no package yet).
+AREAS = (
+    "cityloop.web.console",
+    "cityloop.web.field",
+    "cityloop.web.dashboard",
+    "cityloop.web.admin",
+)
+
 router = APIRouter(include_in_schema=False)
 router.include_router(citizen.router)
 router.include_router(track.router)
 router.include_router(auth.router)
+for _name in AREAS:
+    try:
+        _area = importlib.import_module(_name)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _name:
+            raise
+        continue
+    router.include_router(_area.router)
 
 STATIC_PREFIX = "/static"
 

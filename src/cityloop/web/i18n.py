@@ -9,6 +9,7 @@ because the catalogue is small and needs no build step.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from fastapi import Request
@@ -98,14 +99,39 @@ EN: dict[str, str] = {
     "欢迎": "Welcome",
     "您的角色": "Your roles",
     "工作台": "Workspace",
-    "此角色的页面即将开放。": "The pages of this role are coming soon.",
     "页面不存在": "Page not found",
     "返回首页": "Back to the front page",
 }
 
+#: Each area of pages keeps its phrases in its own module (`EN`, and optionally `DYNAMIC`);
+#: those present are merged here (an area still being built has no module yet).
+AREA_CATALOGUES = (
+    "cityloop.web.console.i18n",
+    "cityloop.web.field.i18n",
+    "cityloop.web.dashboard.i18n",
+    "cityloop.web.admin.i18n",
+)
+
+
+def _merge_areas() -> frozenset[str]:
+    dynamic: set[str] = set()
+    for name in AREA_CATALOGUES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, name.rsplit(".", 1)[0]):
+                raise
+            continue
+        EN.update(module.EN)
+        dynamic |= set(getattr(module, "DYNAMIC", ()))
+    return frozenset(dynamic)
+
+
+_AREA_DYNAMIC = _merge_areas()
+
 #: Phrases that reach `_()` as values rather than literals: the callback ratings (cases.workflow
 #: SATISFACTION) and who acted on a case (web.track ACTOR_KINDS).
-DYNAMIC = frozenset({"满意", "基本满意", "不满意", "系统", "工作人员", "市民"})
+DYNAMIC = frozenset({"满意", "基本满意", "不满意", "系统", "工作人员", "市民"}) | _AREA_DYNAMIC
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
     "inspector": ("监督员", "Inspector"),
