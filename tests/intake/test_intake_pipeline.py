@@ -47,7 +47,7 @@ def test_the_cold_start_categorises_when_no_category_is_chosen(loop: LoopCity) -
     assert result.case is not None and result.case.category_code == "09001"
     decision = result.report.decision
     assert decision["category"]["confidence"] >= 0.5
-    assert decision["category"]["reason"].startswith("cold-start knowledge: ")
+    assert decision["category"]["reason"].startswith("cold-start knowledge")
     assert [c["code"] for c in decision["candidates"]][:2] == ["09001", "09006"]
     created = loop.session.query(TimelineEvent).filter_by(case_id=result.case.id, seq=1).one()
     assert created.data["decision"]["candidates"] == decision["candidates"]

@@ -55,7 +55,10 @@ def test_train_records_metadata(model: Model) -> None:
     assert meta["classes"] == ["lamp", "manhole", "smoke"]
     assert meta["class_counts"] == {"lamp": 8, "manhole": 8, "smoke": 8}
     assert meta["options"]["estimator"] == "svc"
+    assert meta["options"]["calibration"] == "temperature"
+    assert meta["options"]["words"] is False
     assert meta["options"]["char_ngrams"] == [1, 2]
+    assert meta["options"]["head_chars"] == 60
     assert set(meta["versions"]) == {"sklearn", "jieba", "numpy", "python"}
     assert meta["versions"]["jieba"] == "0.42.1"
 
@@ -136,3 +139,28 @@ def test_evaluate_a_model_and_cross_validate_a_factory(model: Model) -> None:
     assert len(cv["fold_macro_f1"]) == 2
     assert sum(row["support"] for row in cv["per_class"].values()) == 24
     assert 0.5 <= cv["macro_f1"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"calibration": "cv"},
+        {"words": True, "head_chars": None},
+        {"estimator": "lr", "class_weight": "none"},
+        {"estimator": "sgd", "char_ngrams": [1, 3], "sublinear_tf": True, "max_chars": 40},
+    ],
+)
+def test_other_configurations_still_train(options: dict[str, object]) -> None:
+    texts, labels = fixture_rows()
+    model = train(texts, labels, **options)
+    tops = model.predict_top(["人行道井盖没了", "路灯晚上不亮", "饭店油烟太大"], 3)
+    assert [top[0][0] for top in tops] == ["manhole", "lamp", "smoke"]
+    assert all(sum(c for _, c in top) == pytest.approx(1.0, abs=1e-5) for top in tops)
+
+
+def test_unknown_calibration_or_class_weight_is_refused() -> None:
+    texts, labels = fixture_rows()
+    with pytest.raises(ClassifierDataInvalid, match="unknown calibration"):
+        train(texts, labels, calibration="isotonic")
+    with pytest.raises(ClassifierDataInvalid, match="unknown class weight"):
+        train(texts, labels, class_weight="heavy")

@@ -26,7 +26,7 @@ from cityloop.intake.errors import InvalidReport
 from cityloop.intake.keywords import match
 from cityloop.intake.media import check_media
 from cityloop.taxonomy import find_category
-from cityloop.triage.knowledge import ColdStart
+from cityloop.triage import categorise
 from cityloop.triage.locate import Gazetteer, locate_text
 
 
@@ -43,9 +43,10 @@ def _categorise(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(the category, the top-3 candidates) — the category is None when a person must choose.
 
-    Without a chosen code the cold-start knowledge scores the text; its top candidate is taken
-    when its confidence reaches the city's `category_confidence_threshold`. Only when it finds
-    nothing at all does the interim keyword match get a say.
+    Without a chosen code the city's model (when it has one) and the cold-start knowledge score
+    the text (`triage.categorise`); the top candidate is taken when its confidence reaches the
+    city's `category_confidence_threshold`. Only when they find nothing at all does the interim
+    keyword match get a say.
     """
     if report.category_code:
         category = find_category(
@@ -68,19 +69,18 @@ def _categorise(
     text = report.category_text or report.description
     top: list[dict[str, Any]] = [
         {
-            "kind": "matter",
-            "code": p.code,
-            "name": p.name,
-            "confidence": round(p.confidence, 3),
-            "reason": p.reason,
+            "kind": c.kind,
+            "code": c.code,
+            "name": c.name,
+            "confidence": round(c.confidence, 3),
+            "reason": c.reason,
         }
-        for p in ColdStart.load().predict_top(text, k=3)
+        for c in categorise(city_code, text, k=3)
     ]
     if top:
         threshold = get_parameters(session, city_code).category_confidence_threshold
         if float(top[0]["confidence"]) >= threshold:
-            best = top[0]
-            return {**best, "reason": f"cold-start knowledge: {best['reason']}"}, top
+            return dict(top[0]), top
         return None, top
     found = match(text)
     if found is None:

@@ -19,3 +19,15 @@ class ModelFileInvalid(ValidationFailed):
     """The file is not a CityLoop classifier model (or one of an unknown format)."""
 
     default_code = "triage.classify.model_invalid"
+
+
+class CityCodeInvalid(ValidationFailed):
+    """A city code that cannot name a models directory (empty, or with path characters)."""
+
+    default_code = "triage.classify.invalid_city"
+
+
+class ModelVersionMissing(NotFound):
+    """No such installed model version for the city."""
+
+    default_code = "triage.classify.version_missing"

@@ -2,6 +2,16 @@
 
 `train(texts, labels)` fits a `Model`; `Model.predict_top(texts, k)` gives each text its k
 most likely labels with calibrated probabilities (they sum to at most 1 and come best first).
+
+The defaults were chosen by 5-fold CV (two shuffles) on 80 % of the TipDM 2020 messages only
+(bench/classify.py keeps the other 20 % for the final figure): character 1–2-grams of the
+whole text (raw tf) plus 1–3-grams of its first 60 characters at half weight, one linear SVM
+(C = 2, balanced class weights) and a single softmax temperature fitted on 3 inner folds.
+Against the former default (jieba words + 1–2-grams, `CalibratedClassifierCV(cv=3)`) it is as
+accurate within the ±0.01 noise of CV (5-fold CV macro-F1 0.897 on all messages, both), about
+7 times faster at prediction (≈5,000 instead of ≈700 messages per CPU second) and better
+calibrated on the tuning folds (expected calibration error 0.03 instead of 0.09; the former
+was under-, this one is slightly over-confident).
 """
 
 from __future__ import annotations
@@ -22,16 +32,26 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from cityloop.core.clock import get_clock
+from cityloop.triage.classify.calibrate import TemperatureCalibrated
 from cityloop.triage.classify.errors import ClassifierDataInvalid
 from cityloop.triage.classify.features import build_features
 
 ESTIMATORS = ("svc", "lr", "sgd")
+CALIBRATIONS = ("temperature", "cv")
+CLASS_WEIGHTS = ("balanced", "none")
 DEFAULT_OPTIONS: dict[str, Any] = {
     "estimator": "svc",
-    "c": 3.0,
+    "c": 2.0,
+    "class_weight": "balanced",
+    "calibration": "temperature",
     "calibration_folds": 3,
-    "words": True,
+    "words": False,
     "char_ngrams": [1, 2],
+    "head_chars": 60,
+    "head_ngrams": [1, 3],
+    "head_weight": 0.5,
+    "max_chars": None,
+    "sublinear_tf": False,
     "min_df": 1,
     "seed": 0,
 }
@@ -99,27 +119,51 @@ def min_samples_for_cv(folds: int, options: dict[str, Any] | None = None) -> int
     return max(folds, math.ceil(per_train * folds / (folds - 1)))
 
 
+def _pair(value: Any) -> tuple[int, int] | None:
+    return (int(value[0]), int(value[1])) if value else None
+
+
+def _margin_classifier(options: dict[str, Any], margin: Any) -> Any:
+    """A margin model made probabilistic by the chosen calibration."""
+    folds = int(options["calibration_folds"])
+    if options["calibration"] == "temperature":
+        return TemperatureCalibrated(margin, folds=folds, seed=int(options["seed"]))
+    if options["calibration"] == "cv":
+        return CalibratedClassifierCV(margin, cv=folds)
+    raise ClassifierDataInvalid(
+        f"unknown calibration {options['calibration']!r}: choose one of {', '.join(CALIBRATIONS)}"
+    )
+
+
 def build_pipeline(options: dict[str, Any]) -> Pipeline:
     """The unfitted features + calibrated linear model pipeline described by `options`."""
-    ngrams = options["char_ngrams"]
+    head = _pair(options["head_ngrams"]) or (1, 3)
     features = build_features(
         words=bool(options["words"]),
-        char_ngrams=(int(ngrams[0]), int(ngrams[1])) if ngrams else None,
+        char_ngrams=_pair(options["char_ngrams"]),
+        head_chars=int(options["head_chars"]) if options["head_chars"] else None,
+        head_ngrams=head,
+        head_weight=float(options["head_weight"]),
+        max_chars=int(options["max_chars"]) if options["max_chars"] else None,
+        sublinear_tf=bool(options["sublinear_tf"]),
         min_df=int(options["min_df"]),
     )
     name = options["estimator"]
     c = float(options["c"])
     seed = int(options["seed"])
+    if options["class_weight"] not in CLASS_WEIGHTS:
+        raise ClassifierDataInvalid(
+            f"unknown class weight {options['class_weight']!r}: choose one of {', '.join(CLASS_WEIGHTS)}"
+        )
+    weight = "balanced" if options["class_weight"] == "balanced" else None
     classifier: Any
     if name == "svc":
-        classifier = CalibratedClassifierCV(
-            LinearSVC(C=c, random_state=seed), cv=int(options["calibration_folds"])
-        )
+        classifier = _margin_classifier(options, LinearSVC(C=c, class_weight=weight, random_state=seed))
     elif name == "lr":
-        classifier = LogisticRegression(C=c, max_iter=3000)
+        classifier = LogisticRegression(C=c, class_weight=weight, max_iter=3000)
     elif name == "sgd":
-        classifier = CalibratedClassifierCV(
-            SGDClassifier(alpha=1e-4 / c, random_state=seed), cv=int(options["calibration_folds"])
+        classifier = _margin_classifier(
+            options, SGDClassifier(alpha=1e-4 / c, class_weight=weight, random_state=seed)
         )
     else:
         raise ClassifierDataInvalid(f"unknown estimator {name!r}: choose one of {', '.join(ESTIMATORS)}")
