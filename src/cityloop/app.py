@@ -35,6 +35,7 @@ ROUTERS = (
     "cityloop.api.intake",
     "cityloop.api.duplicates",
     "cityloop.dispatch.api",
+    "cityloop.api.callback",
 )
 
 # Routers mounted at their own prefix (module path, prefix); each module exposes `router`.

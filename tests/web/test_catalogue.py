@@ -17,6 +17,8 @@ def marked_phrases() -> dict[str, str]:
             for _line, _function, message, _comments in babel_extract(handle, ("_", "gettext"), [], {}):
                 if isinstance(message, str):
                     found[message] = path.name
+                elif isinstance(message, tuple) and message and isinstance(message[0], str):
+                    found[message[0]] = path.name  # a phrase with keyword arguments
     return found
 
 
@@ -33,5 +35,5 @@ def test_the_catalogue_has_no_phrase_that_no_page_uses() -> None:
 
 
 def test_the_phrases_given_as_values_are_declared() -> None:
-    assert set(SATISFACTION) | set(ACTOR_KINDS.values()) == DYNAMIC
+    assert set(SATISFACTION) | set(ACTOR_KINDS.values()) <= DYNAMIC
     assert set(EN) >= DYNAMIC

@@ -9,7 +9,6 @@ because the catalogue is small and needs no build step.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from fastapi import Request
@@ -86,10 +85,15 @@ EN: dict[str, str] = {
     "意见": "Comment",
     "提交评价": "Send rating",
     "您的评价": "Your rating",
-    "评价功能即将开放。": "Rating opens soon.",
     "系统": "System",
     "工作人员": "Staff",
     "市民": "Citizen",
+    "反映问题时填写的手机号码或电子邮箱": "The phone number or email you reported with",
+    "感谢您的评价。": "Thank you for your rating.",
+    "联系方式与反映问题时填写的不一致。": "That is not the contact you reported with.",
+    "这个问题已经评价过了。": "This case has already been rated.",
+    "问题办结后才能评价。": "A case can be rated once it is closed.",
+    "请选择一项评价。": "Please choose a rating.",
     # Sign-in
     "登录": "Sign in",
     "城市": "City",
@@ -103,35 +107,22 @@ EN: dict[str, str] = {
     "返回首页": "Back to the front page",
 }
 
-#: Each area of pages keeps its phrases in its own module (`EN`, and optionally `DYNAMIC`);
-#: those present are merged here (an area still being built has no module yet).
-AREA_CATALOGUES = (
-    "cityloop.web.console.i18n",
-    "cityloop.web.field.i18n",
-    "cityloop.web.dashboard.i18n",
-    "cityloop.web.admin.i18n",
-)
-
-
-def _merge_areas() -> frozenset[str]:
-    dynamic: set[str] = set()
-    for name in AREA_CATALOGUES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name not in (name, name.rsplit(".", 1)[0]):
-                raise
-            continue
-        EN.update(module.EN)
-        dynamic |= set(getattr(module, "DYNAMIC", ()))
-    return frozenset(dynamic)
-
-
-_AREA_DYNAMIC = _merge_areas()
-
 #: Phrases that reach `_()` as values rather than literals: the callback ratings (cases.workflow
 #: SATISFACTION) and who acted on a case (web.track ACTOR_KINDS).
-DYNAMIC = frozenset({"满意", "基本满意", "不满意", "系统", "工作人员", "市民"}) | _AREA_DYNAMIC
+DYNAMIC: set[str] = {
+    "满意", "基本满意", "不满意", "系统", "工作人员", "市民",
+    # The outcome of a citizen's rating (web.track CALLBACK_MESSAGES).
+    "感谢您的评价。", "联系方式与反映问题时填写的不一致。", "这个问题已经评价过了。", "问题办结后才能评价。", "请选择一项评价。",
+}  # fmt: skip
+
+
+def add_catalogue(en: dict[str, str], dynamic: frozenset[str] | set[str] = frozenset()) -> None:
+    """Merge an area's phrases (see `cityloop.web.AREAS`). A phrase that an earlier area already
+    translates keeps that English (one word, one translation across the pages)."""
+    for phrase, english in en.items():
+        EN.setdefault(phrase, english)
+    DYNAMIC.update(dynamic)
+
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
     "inspector": ("监督员", "Inspector"),

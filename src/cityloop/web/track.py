@@ -11,22 +11,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from cityloop.cases import Case
+from cityloop.api.callback import check_callback_proof
+from cityloop.cases import Actor, Case, do_transition
 from cityloop.cases.errors import CaseNotFound
 from cityloop.cases.queries import get_case, timeline
 from cityloop.cases.workflow import ACTIONS, CREATE_ACTIONS, SATISFACTION, STATE_LABELS, State
 from cityloop.cities import get_city
+from cityloop.core.clock import get_clock
 from cityloop.core.errors import CityLoopError
 from cityloop.core.i18n import Text
 from cityloop.db.deps import SESSION
 from cityloop.taxonomy import find_category
 from cityloop.web.citizen import not_found
 from cityloop.web.i18n import request_locale
-from cityloop.web.session import page_principal
+from cityloop.web.session import check_same_origin, page_principal
 from cityloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -103,5 +105,50 @@ def track_page(request: Request, number: str, session: Session = SESSION) -> Res
         "master": master.number if master else None,
         "closed": case.state == State.CLOSED,
         "ratings": SATISFACTION,
+        "callback": CALLBACK_MESSAGES.get(request.query_params.get("callback", "")),
+        "callback_ok": request.query_params.get("callback") == "ok",
     }
     return render(request, "citizen/track.html", context, principal=page_principal(session, request))
+
+
+#: What the citizen is told after rating (the outcome travels in the redirect's query).
+CALLBACK_MESSAGES = {
+    "ok": "感谢您的评价。",
+    "cases.not_the_reporter": "联系方式与反映问题时填写的不一致。",
+    "cases.already_rated": "这个问题已经评价过了。",
+    "cases.not_closed": "问题办结后才能评价。",
+    "invalid": "请选择一项评价。",
+}
+
+
+@router.post("/track/{number}/callback", response_class=HTMLResponse)
+def track_callback(
+    request: Request,
+    number: str,
+    rating: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form(max_length=500)] = "",
+    proof: Annotated[str, Form(max_length=200)] = "",
+    session: Session = SESSION,
+) -> Response:
+    """The citizen rates a closed case, proving with the phone or email they reported with."""
+    check_same_origin(request)
+    city_code = number.split("-", 1)[0]
+    outcome = "ok"
+    if rating not in SATISFACTION or not proof.strip():
+        outcome = "invalid"
+    else:
+        try:
+            get_city(session, city_code)
+            ref = check_callback_proof(session, city_code=city_code, number=number, proof=proof)
+            with session.begin_nested():
+                case = do_transition(
+                    session, city_code=city_code, number=number, action="callback",
+                    actor=Actor.citizen(city_code, ref), data={"rating": rating}, reason=comment.strip() or None,
+                )  # fmt: skip
+                for follow_up in getattr(request.app.state, "after_transition", ()):
+                    follow_up(session, case, get_clock().now())
+        except CaseNotFound:
+            return not_found(request, session)
+        except CityLoopError as exc:
+            outcome = exc.code if exc.code in CALLBACK_MESSAGES else "invalid"
+    return RedirectResponse(f"/track/{number}?callback={outcome}#callback-title", status_code=303)

@@ -1,0 +1,77 @@
+"""English for the console's phrases (the templates are written in Chinese).
+
+Labels that come from data (queue names, sources, states, actions, decision details) are
+`Text` pairs next to that data, not phrases here.
+"""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    # Access
+    "无权访问": "Not allowed",
+    "受理与派遣工作台仅供受理员、值班长和派遣员使用。": "The console is for operators, shift leaders and dispatchers.",
+    # Queue page
+    "受理与派遣工作台": "Operator and dispatcher console",
+    "队列": "Queues",
+    "类别代码": "Category code",
+    "区域代码（区、街道、社区或网格）": "Area code (district, street, community or grid)",
+    "来源": "Source",
+    "全部": "All",
+    "筛选": "Filter",
+    "批量操作结果": "Batch results",
+    "没有选择案件。": "No case was selected.",
+    "成功": "Done",
+    "未执行": "Not done",
+    "这些接报尚未成为案件：系统无法可靠地判断类别或位置，需要人工处理。": "These reports are not cases yet: the system could not decide their category or location safely, so a person must.",
+    "接报": "Report",
+    "渠道": "Channel",
+    "接收时间": "Received",
+    "原因": "Reason",
+    "候选分类": "Candidate categories",
+    "队列为空。": "The queue is empty.",
+    "全选": "Select all",
+    "时限": "Time limit",
+    "建议派遣": "Routed to",
+    "待审批申请": "Pending request",
+    "选择": "Select",
+    "需人工选择": "A person chooses",
+    "批量操作": "Batch action",
+    "操作": "Action",
+    "派遣部门": "Department",
+    "按路由建议": "As routed",
+    "合并到主案件": "Merge into master case",
+    "理由": "Reason",
+    "执行": "Run",
+    "分页": "Pages",
+    "上一页": "Previous",
+    "下一页": "Next",
+    # Case page
+    "案件": "Case",
+    "已完成": "Done",
+    "操作未执行": "Not done",
+    "案件信息": "Case",
+    "紧急程度": "Urgency",
+    "网格": "Grid",
+    "处置部门": "Department",
+    "处置时限": "Disposal due",
+    "案件位置": "Case location",
+    "案件没有坐标。": "The case has no coordinates.",
+    "可执行的操作": "Actions you can take",
+    "当前没有您可执行的操作。": "There is nothing for you to do on this case now.",
+    "派遣建议": "Dispatch suggestion",
+    "部门": "Department",
+    "处置人员": "Worker",
+    "路由规则没有找到部门，请人工选择。": "Routing found no department: choose one.",
+    "必填": "required",
+    "作废为重复并合并": "Void as duplicate (merge)",
+    "接报查重": "Duplicate check at intake",
+    "合并到此案件": "Merge into this case",
+    "规则": "Rule",
+    "置信度": "Confidence",
+    # Traffic light and urgency
+    "绿灯": "Green",
+    "黄灯": "Yellow",
+    "红灯": "Red",
+    "紧急": "Urgent",
+    "一般": "Normal",
+}

@@ -1,0 +1,60 @@
+"""English of the field page's phrases (the templates under `templates/field/`)."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    # The list
+    "我的任务": "My tasks",
+    "按期限排序，最紧急的在前。": "Soonest due first.",
+    "目前没有待办任务。": "No open task for you at the moment.",
+    "照片已上传": "Photo uploaded",
+    "已完成": "Done",
+    # A task
+    "红灯": "Red",
+    "黄灯": "Yellow",
+    "绿灯": "Green",
+    "不计时": "No time limit",
+    "计时已暂停": "Clock paused",
+    "已超时": "Overdue by",
+    "剩余": "Time left",
+    "小时": "h",
+    "分钟": "min",
+    "指派给我": "Assigned to me",
+    "未填写": "Not given",
+    "期限": "Due",
+    "距离": "Distance",
+    "导航": "Navigate",
+    "在地图上查看": "Show on the map",
+    "处置前照片": "Photo before the fix",
+    "处置后": "After",
+    "处置前": "Before",
+    "有申请正在等待审批。": "A request is waiting for approval.",
+    # Actions
+    "上传照片": "Upload a photo",
+    "需要至少一张处置后照片：可在此附上，或先用上面的表单上传。": "At least one photo after the fix is needed: attach it here, or upload it with the form above first.",
+    "处置说明": "What was done",
+    "现场照片（可选）": "Photo on site (optional)",
+    "说明（可选）": "Note (optional)",
+    "延长": "Extend by",
+    "单位": "Unit",
+    "工作日": "working days",
+    "工作小时": "working hours",
+    "原因": "Reason",
+    # Refusals
+    "请填写原因。": "Please give a reason.",
+    "请先上传处置后照片。": "Please upload a photo taken after the fix first.",
+    "这不是您的待办任务，或已有人处理。": "This is not one of your open tasks, or someone already handled it.",
+    "案件状态已变化，此操作已不可用。": "The case has moved on: this action is no longer available.",
+    "案件不属于您的部门。": "The case is with another department.",
+    "只能上传不超过 10 MB 的照片或 PDF。": "Only photos or PDFs of at most 10 MB can be uploaded.",
+    "请填写要延长的时间。": "Please say how much more time you need.",
+    "请选择照片。": "Please choose a photo.",
+    "操作未完成。": "The action was not completed.",
+    # Role check and the map of a case
+    "无权访问": "Not allowed",
+    "外勤页面供以下角色使用：": "The field page is for these roles:",
+    "返回工作台": "Back to the workspace",
+    "案件位置": "Case location",
+    "此案件没有坐标。": "This case has no coordinates.",
+    "返回我的任务": "Back to my tasks",
+}
