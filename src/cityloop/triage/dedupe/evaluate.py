@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from cityloop.triage.dedupe.calibrate import Calibration, fit_calibration
 from cityloop.triage.dedupe.config import DedupeConfig
 from cityloop.triage.dedupe.engine import Deduplicator
+from cityloop.triage.dedupe.learned import DedupeModel
 from cityloop.triage.dedupe.model import Decision, Report
 from cityloop.triage.dedupe.scoring import normalise_address
 from cityloop.triage.importers.records import ServiceRecord
@@ -102,9 +103,18 @@ def replay(
     records: Sequence[ServiceRecord],
     config: DedupeConfig | None = None,
     calibration: Calibration | None = None,
+    model: DedupeModel | None = None,
+    *,
+    history: Sequence[ServiceRecord] = (),
 ) -> Replay:
-    """Run records (already in time order) through a fresh de-duplicator."""
-    dedupe = Deduplicator(config, calibration)
+    """Run records (already in time order) through a fresh de-duplicator.
+
+    `history` (earlier records, e.g. the previous half-year) is remembered first without
+    deciding on it, as a city's case base would be: possible masters, never labels.
+    """
+    dedupe = Deduplicator(config, calibration, model)
+    for record in history:
+        dedupe.add(to_report(record))
     reports = [to_report(r) for r in records]
     start = time.perf_counter()
     decisions = [dedupe.observe(report) for report in reports]
