@@ -74,10 +74,13 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="critical", 
 """
 
 
-def _import_demo(engine: Engine) -> DemoPack:
+def _import_demo(engine: Engine, *, automation: bool = True) -> DemoPack:
     demo = build_demo_pack(CITY)
+    pack = demo.to_city_pack()
+    if not automation:  # the intake pipeline alone: reports become cases that wait for people
+        pack.city = {k: v for k, v in pack.city.items() if k != "parameters"}
     with Session(engine) as session:
-        do_import_pack(session, demo.to_city_pack(), password="bench-password")
+        do_import_pack(session, pack, password="bench-password")
         session.commit()
     return demo
 
@@ -222,13 +225,15 @@ def run_http(url: str, payloads: list[dict[str, Any]], clients: int) -> dict[str
     }
 
 
-def run(url: str, *, reports: int, http_reports: int, clients: int, batch: int, seed: int) -> dict[str, Any]:
+def run(
+    url: str, *, reports: int, http_reports: int, clients: int, batch: int, seed: int, automation: bool = True
+) -> dict[str, Any]:
     engine = create_engine_for(url)
     ensure_database(engine, force=True)
-    demo = _import_demo(engine)
+    demo = _import_demo(engine, automation=automation)
     rng = random.Random(seed)
     grids = _grids(demo)
-    figures: dict[str, Any] = {"database": engine.dialect.name, "grids": len(grids)}
+    figures: dict[str, Any] = {"database": engine.dialect.name, "grids": len(grids), "automation": automation}
     if reports:
         figures |= run_in_process(engine, make_payloads(grids, reports, rng, "bench"), batch)
     engine.dispose()
@@ -249,6 +254,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="URL of an empty database (default: a temporary SQLite file)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the random reports")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--no-automation",
+        action="store_true",
+        help="import the demo city without its automation parameters (intake and triage alone)",
+    )
     args = parser.parse_args()
     if min(args.reports, args.http_reports) < 0 or args.clients < 1 or args.batch < 1:
         parser.error("counts must be ≥ 0, --clients and --batch ≥ 1")
@@ -257,7 +267,7 @@ def main() -> None:
         started = time.perf_counter()
         figures = run(
             url, reports=args.reports, http_reports=args.http_reports, clients=args.clients,
-            batch=args.batch, seed=args.seed,
+            batch=args.batch, seed=args.seed, automation=not args.no_automation,
         )  # fmt: skip
         figures["seconds"] = round(time.perf_counter() - started, 3)
     if args.json:

@@ -20,6 +20,8 @@ from cityloop.dispatch.assignment import (
 )
 
 AT = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+#: The cost weights these cases were built around (travel counted once, fairness 5).
+P = AssignmentParams(travel_weight=0.0, fairness_minutes=5.0)
 UNTIL = AT + timedelta(hours=8)
 
 
@@ -38,9 +40,9 @@ def test_batch_beats_greedy_when_the_first_task_would_take_the_only_worker_near_
     # and must then send b 3.5 km west to T2. The batch sends b to T1 and keeps a for T2.
     a, b = worker(1, "a", 120.100), worker(2, "b", 120.130)
     t1, t2 = task(1, 120.105), task(2, 120.095)
-    greedy, _ = greedy_sequence([t1, t2], [a, b], AT)
+    greedy, _ = greedy_sequence([t1, t2], [a, b], AT, P)
     assert [x.username for x in greedy] == ["a", "b"]
-    batch = batch_assign([t1, t2], [a, b], AT)
+    batch = batch_assign([t1, t2], [a, b], AT, P)
     assert [x.username for x in batch] == ["b", "a"]
     assert {x.method for x in batch} == {"batch"}
     assert plan_total(greedy) == pytest.approx(59.98, abs=0.01)
@@ -56,7 +58,7 @@ def test_batch_beats_greedy_when_the_first_task_would_take_the_only_worker_near_
 def test_more_tasks_than_workers_are_all_assigned_in_slots() -> None:
     crew = [worker(1, "a", 120.10), worker(2, "b", 120.12)]
     tasks = [task(i, 120.095 + 0.004 * i) for i in range(1, 8)]
-    result = batch_assign(tasks, crew, AT)
+    result = batch_assign(tasks, crew, AT, P)
     assert all(x.worker is not None for x in result)
     counts = {name: sum(x.username == name for x in result) for name in ("a", "b")}
     assert sum(counts.values()) == 7 and min(counts.values()) >= 3
@@ -80,12 +82,12 @@ def test_the_result_does_not_depend_on_input_order() -> None:
         )
         for i in range(1, 13)
     ]
-    expected = {x.task.ref: (x.username, x.reason, x.alternatives) for x in batch_assign(tasks, crew, AT)}
+    expected = {x.task.ref: (x.username, x.reason, x.alternatives) for x in batch_assign(tasks, crew, AT, P)}
     for _ in range(5):
         t, w = list(tasks), list(crew)
         rng.shuffle(t)
         rng.shuffle(w)
-        again = batch_assign(t, w, AT)
+        again = batch_assign(t, w, AT, P)
         assert [x.task.ref for x in again] == [x.ref for x in t]  # results come in input order
         assert {x.task.ref: (x.username, x.reason, x.alternatives) for x in again} == expected
 
@@ -123,8 +125,8 @@ def test_batch_never_costs_more_than_greedy_and_usually_less() -> None:
     strictly_better = 0
     for seed in range(30):
         tasks, crew = _random_instance(seed)
-        greedy, _ = greedy_sequence(tasks, crew, AT)
-        batch = batch_assign(tasks, crew, AT)
+        greedy, _ = greedy_sequence(tasks, crew, AT, P)
+        batch = batch_assign(tasks, crew, AT, P)
         assert plan_total(batch) <= plan_total(greedy) + 1e-6
         strictly_better += plan_total(batch) < plan_total(greedy) - 1e-6
     # 16 of these 30 seeded instances (10 tasks, 4 workers) when written; the others tie.
@@ -134,7 +136,7 @@ def test_batch_never_costs_more_than_greedy_and_usually_less() -> None:
 def test_a_task_nobody_can_take_stays_unassigned_with_the_reason() -> None:
     crew = [worker(1, "a", 120.10, skills=frozenset({"sanitation"})), worker(2, "b", 120.11)]
     tasks = [task(1, 120.10, skill="road"), task(2, 120.102)]
-    road, other = batch_assign(tasks, crew, AT)
+    road, other = batch_assign(tasks, crew, AT, P)
     assert road.worker is None
     assert road.reason == (
         "no worker can take it: a lacks the skill 'road' that category 09001 needs; "
@@ -146,7 +148,9 @@ def test_a_task_nobody_can_take_stays_unassigned_with_the_reason() -> None:
 def test_tasks_beyond_the_slots_fall_back_to_greedy() -> None:
     one = [worker(1, "solo", 120.10)]
     tasks = [task(1, 120.101), task(2, 120.102), task(3, 120.103)]
-    result = batch_assign(tasks, one, AT, AssignmentParams(max_slots=1))
+    result = batch_assign(
+        tasks, one, AT, AssignmentParams(max_slots=1, travel_weight=0.0, fairness_minutes=5.0)
+    )
     assert [x.username for x in result] == ["solo"] * 3
     assert [x.method for x in result] == ["batch", "fallback", "fallback"]
     waits = sorted(x.cost.wait_minutes for x in result if x.cost is not None)
@@ -156,7 +160,7 @@ def test_tasks_beyond_the_slots_fall_back_to_greedy() -> None:
 def test_an_urgent_task_gets_an_earlier_slot() -> None:
     one = [worker(1, "solo", 120.10)]
     normal, urgent = task(1, 120.101), task(2, 120.104, urgency="urgent")
-    result = batch_assign([normal, urgent], one, AT)
+    result = batch_assign([normal, urgent], one, AT, P)
     waits = {x.task.ref: x.cost.wait_minutes for x in result if x.cost is not None}
     assert waits["T2"] == 0.0 and waits["T1"] > 20
 
@@ -164,6 +168,6 @@ def test_an_urgent_task_gets_an_earlier_slot() -> None:
 def test_optimised_policy_batches_when_several_tasks_wait() -> None:
     a, b = worker(1, "a", 120.100), worker(2, "b", 120.130)
     tasks = [task(1, 120.105), task(2, 120.095)]
-    assert [x.username for x in assign(tasks, [a, b], AT)] == ["b", "a"]
-    assert [x.username for x in assign(tasks, [a, b], AT, policy="nearest")] == ["a", "a"]
-    assert batch_assign([], [a, b], AT) == []
+    assert [x.username for x in assign(tasks, [a, b], AT, P)] == ["b", "a"]
+    assert [x.username for x in assign(tasks, [a, b], AT, P, policy="nearest")] == ["a", "a"]
+    assert batch_assign([], [a, b], AT, P) == []

@@ -22,7 +22,7 @@ from cityloop.dispatch.assignment import (
 AT = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 #: 0.01° of latitude, straight line.
 STEP_KM = 1.1119508
-PARAMS = AssignmentParams(road_factor=1.5, speed_kmh=15.0)
+PARAMS = AssignmentParams(road_factor=1.5, speed_kmh=15.0, travel_weight=0.0, fairness_minutes=5.0)
 #: 0.01° of latitude by road at 15 km/h: 1.668 km → 6.672 minutes.
 STEP_MIN = STEP_KM * 1.5 / 15 * 60
 
@@ -148,3 +148,12 @@ def test_breakdown_as_dict_is_json_ready() -> None:
     assert data["worker"] == "w1"
     assert data["handling_minutes"] == 20.0
     assert data["finish_at"].startswith("2026-11-02T01:26:40")
+
+
+def test_travel_weight_charges_the_distance_on_top_of_the_time() -> None:
+    from dataclasses import replace
+
+    base = priced(worker(), task())
+    weighted = priced(worker(), task(), replace(PARAMS, travel_weight=2.0))
+    assert weighted.total == pytest.approx(base.total + 2.0 * STEP_MIN)
+    assert weighted.travel_minutes == pytest.approx(base.travel_minutes) == pytest.approx(STEP_MIN)

@@ -9,6 +9,7 @@ from types import MappingProxyType
 import pytest
 
 from cityloop.dispatch.assignment import (
+    AssignmentParams,
     QueuedTask,
     TaskRequest,
     UnknownPolicy,
@@ -19,6 +20,9 @@ from cityloop.dispatch.assignment import (
 )
 
 AT = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+#: The cost weights these cases were built around (time to finish, lateness, fairness; travel
+#: counted once): the behaviour of each term is tested with them, whatever the defaults are.
+P = AssignmentParams(travel_weight=0.0, fairness_minutes=5.0)
 UNTIL = AT + timedelta(hours=8)
 KM_LAT = 0.0089932  # one kilometre of latitude, in degrees
 
@@ -47,9 +51,9 @@ CREW = [NEAR, LIGHT, MIDDLE]
 
 
 def test_each_policy_ranks_by_what_it_says() -> None:
-    nearest = greedy_assign(task(), CREW, AT, policy="nearest")
-    least = greedy_assign(task(), CREW, AT, policy="least-loaded")
-    optimised = greedy_assign(task(), CREW, AT)
+    nearest = greedy_assign(task(), CREW, AT, P, policy="nearest")
+    least = greedy_assign(task(), CREW, AT, P, policy="least-loaded")
+    optimised = greedy_assign(task(), CREW, AT, P)
     assert (nearest.username, least.username, optimised.username) == ("near", "light", "middle")
     assert {nearest.method, least.method, optimised.method} == {"greedy"}
     assert nearest.reason.startswith("near is the nearest of 3 workers able to take it: 0.50 km away;")
@@ -62,21 +66,21 @@ def test_each_policy_ranks_by_what_it_says() -> None:
 
 
 def test_runners_up_say_why_they_lost() -> None:
-    optimised = greedy_assign(task(), CREW, AT)
+    optimised = greedy_assign(task(), CREW, AT, P)
     assert [(a.cost.username, a.why) for a in optimised.alternatives] == [
         ("light", "cost +13.4: 5.8 km farther"),
         ("near", "cost +54.8: busy 60 min longer"),
     ]
-    nearest = greedy_assign(task(), CREW, AT, policy="nearest")
+    nearest = greedy_assign(task(), CREW, AT, P, policy="nearest")
     assert [a.why for a in nearest.alternatives] == ["1.00 km farther (1.50 km)", "5.50 km farther (6.00 km)"]
-    least = greedy_assign(task(), CREW, AT, policy="least-loaded")
+    least = greedy_assign(task(), CREW, AT, P, policy="least-loaded")
     assert [a.why for a in least.alternatives] == ["more load: 2 task(s) vs 0", "more load: 2 task(s) vs 0"]
 
 
 def test_the_due_is_named_in_the_reason() -> None:
-    early = greedy_assign(task(due_at=AT + timedelta(minutes=60)), CREW, AT)
+    early = greedy_assign(task(due_at=AT + timedelta(minutes=60)), CREW, AT, P)
     assert early.reason.endswith("32 min before the due")
-    late = greedy_assign(task(due_at=AT + timedelta(minutes=10)), CREW, AT)
+    late = greedy_assign(task(due_at=AT + timedelta(minutes=10)), CREW, AT, P)
     assert late.username == "middle"
     assert late.reason.endswith("18 min after the due")
 
@@ -87,7 +91,7 @@ def test_off_shift_and_unskilled_workers_are_listed_with_their_reasons() -> None
         worker(2, "gardener", 0.2, skills=frozenset({"greening"})),
         worker(3, "roadman", 3.0, skills=frozenset({"road"})),
     ]
-    decision = greedy_assign(task(skill="road"), crew, AT)
+    decision = greedy_assign(task(skill="road"), crew, AT, P)
     assert decision.username == "roadman"
     assert [(i.username, i.code) for i in decision.infeasible] == [
         ("asleep", "off_shift"),
@@ -97,10 +101,10 @@ def test_off_shift_and_unskilled_workers_are_listed_with_their_reasons() -> None
 
 
 def test_nobody_able_gives_no_worker_and_says_why() -> None:
-    decision = greedy_assign(task(), [worker(1, "asleep", 0.1, on_shift_until=None)], AT)
+    decision = greedy_assign(task(), [worker(1, "asleep", 0.1, on_shift_until=None)], AT, P)
     assert decision.worker is None and decision.cost is None
     assert decision.reason == "no worker can take it: asleep is not on shift"
-    empty = greedy_assign(task(), [], AT)
+    empty = greedy_assign(task(), [], AT, P)
     assert empty.worker is None and empty.reason == "no field worker of the department is known"
 
 
@@ -108,7 +112,7 @@ def test_a_worker_who_returned_the_case_is_passed_over_while_others_can() -> Non
     returned = task(
         excluded=MappingProxyType({3: "they returned this case on 2026-11-01 02:00 UTC: 不归我管"})
     )
-    decision = greedy_assign(returned, CREW, AT)
+    decision = greedy_assign(returned, CREW, AT, P)
     assert decision.username == "light"
     assert not decision.despite_exclusion
     assert [(i.username, i.code, i.reason) for i in decision.infeasible] == [
@@ -119,7 +123,7 @@ def test_a_worker_who_returned_the_case_is_passed_over_while_others_can() -> Non
 def test_a_worker_who_returned_the_case_gets_it_when_nobody_else_can() -> None:
     crew = [worker(1, "asleep", 0.1, on_shift_until=None), MIDDLE]
     returned = task(excluded=MappingProxyType({3: "their fix failed the check on 2026-11-01 02:00 UTC"}))
-    decision = greedy_assign(returned, crew, AT)
+    decision = greedy_assign(returned, crew, AT, P)
     assert decision.username == "middle"
     assert decision.despite_exclusion
     assert decision.reason.split("; ")[-1] == (
@@ -130,14 +134,14 @@ def test_a_worker_who_returned_the_case_gets_it_when_nobody_else_can() -> None:
 
 def test_decisions_do_not_depend_on_the_order_of_workers_and_ties_go_by_username() -> None:
     twins = [worker(9, "bravo", 1.0), worker(4, "alpha", 1.0), worker(7, "charlie", 1.0)]
-    expected = greedy_assign(task(), twins, AT)
+    expected = greedy_assign(task(), twins, AT, P)
     assert expected.username == "alpha"
     assert expected.alternatives[0].why == "cost +0.0: equal cost; ties go by username"
     rng = random.Random(5)
     for _ in range(10):
         shuffled = list(twins)
         rng.shuffle(shuffled)
-        again = greedy_assign(task(), shuffled, AT)
+        again = greedy_assign(task(), shuffled, AT, P)
         assert (again.username, again.reason, again.alternatives) == (
             expected.username,
             expected.reason,
@@ -147,7 +151,7 @@ def test_decisions_do_not_depend_on_the_order_of_workers_and_ties_go_by_username
 
 def test_fairness_prefers_the_less_loaded_of_two_equal_workers() -> None:
     busy, fresh = worker(1, "a-busy", 1.0, done_today=5), worker(2, "b-fresh", 1.0, done_today=1)
-    decision = greedy_assign(task(), [busy, fresh], AT)
+    decision = greedy_assign(task(), [busy, fresh], AT, P)
     assert decision.username == "b-fresh"
     assert decision.alternatives[0].why == "cost +20.0: more load (5 vs 1 tasks)"
 
@@ -155,7 +159,7 @@ def test_fairness_prefers_the_less_loaded_of_two_equal_workers() -> None:
 def test_a_sequence_spreads_tasks_and_sees_the_queues_it_builds() -> None:
     twins = [worker(1, "a", 0.0), worker(2, "b", 0.0)]
     tasks = [task(i, km=0.2 * i) for i in range(1, 5)]
-    assignments, after = greedy_sequence(tasks, twins, AT)
+    assignments, after = greedy_sequence(tasks, twins, AT, P)
     assert [a.username for a in assignments] == ["a", "b", "a", "b"]
     assert [len(w.queue) for w in after] == [2, 2]
     assert [q.task_id for q in after[0].queue] == [1, 3]
@@ -166,7 +170,7 @@ def test_a_sequence_spreads_tasks_and_sees_the_queues_it_builds() -> None:
 def test_urgent_tasks_are_decided_first_in_a_sequence() -> None:
     one = [worker(1, "solo", 0.0)]
     tasks = [task(1, km=0.1), task(2, km=0.2, urgency="urgent")]
-    assignments, _ = greedy_sequence(tasks, one, AT)
+    assignments, _ = greedy_sequence(tasks, one, AT, P)
     first, second = (a.cost for a in assignments)
     assert first is not None and second is not None
     assert second.wait_minutes == 0.0 and first.wait_minutes > 20  # the urgent one went first
@@ -174,17 +178,17 @@ def test_urgent_tasks_are_decided_first_in_a_sequence() -> None:
 
 def test_assign_runs_the_named_policy_and_refuses_unknown_ones() -> None:
     tasks = [task(1), task(2, km=0.5)]
-    assert [a.username for a in assign(tasks, CREW, AT, policy="nearest")] == ["near", "near"]
-    assert [a.policy for a in assign(tasks, CREW, AT, policy="least-loaded")] == ["least-loaded"] * 2
-    assert [a.method for a in assign(tasks[:1], CREW, AT)] == ["greedy"]
+    assert [a.username for a in assign(tasks, CREW, AT, P, policy="nearest")] == ["near", "near"]
+    assert [a.policy for a in assign(tasks, CREW, AT, P, policy="least-loaded")] == ["least-loaded"] * 2
+    assert [a.method for a in assign(tasks[:1], CREW, AT, P)] == ["greedy"]
     with pytest.raises(UnknownPolicy) as raised:
-        assign(tasks, CREW, AT, policy="random")
+        assign(tasks, CREW, AT, P, policy="random")
     assert raised.value.code == "dispatch.assignment.unknown_policy"
     assert raised.value.details["known"] == ["nearest", "least-loaded", "optimised"]
 
 
 def test_assignment_as_dict_carries_the_decision() -> None:
-    data = greedy_assign(task(), CREW, AT).as_dict()
+    data = greedy_assign(task(), CREW, AT, P).as_dict()
     assert data["task"] == "T10" and data["worker"] == "middle" and data["policy"] == "optimised"
     assert data["cost"]["worker"] == "middle"
     assert [a["worker"] for a in data["alternatives"]] == ["light", "near"]

@@ -94,7 +94,13 @@ def price(
     load = worker.load + extra_load
     fairness = params.fairness_minutes * load
     factor = params.urgent_factor if task.urgent else 1.0
-    total = factor * (finish + params.lateness_weight * late) + fairness + params.overtime_weight * overtime
+    # Travel counts twice: as time to finish, and as distance the city pays for (travel_weight).
+    total = (
+        factor * (finish + params.lateness_weight * late)
+        + params.travel_weight * travel
+        + fairness
+        + params.overtime_weight * overtime
+    )
     return CostBreakdown(
         staff_id=worker.staff_id,
         username=worker.username,

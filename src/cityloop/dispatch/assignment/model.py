@@ -108,7 +108,8 @@ class AssignmentParams:
     """The knobs of the cost model, in minutes of cost; every default is a configurable choice [ours].
 
     Cost = urgency factor × (minutes to finish + lateness weight × minutes late)
-           + fairness minutes × load + overtime weight × minutes past the shift's end.
+           + travel weight × travel minutes + fairness minutes × load
+           + overtime weight × minutes past the shift's end.
     """
 
     #: Road distance ÷ straight-line distance (city parameter `road_factor`).
@@ -120,8 +121,10 @@ class AssignmentParams:
     #: Category code or major → the skill a worker needs; categories not listed need none.
     skills: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     lateness_weight: float = 3.0
+    #: Extra weight on travel minutes beyond their share of the finishing time: distance costs.
+    travel_weight: float = 6.0
     urgent_factor: float = 2.0
-    fairness_minutes: float = 5.0
+    fairness_minutes: float = 2.0
     overtime_weight: float = 1.0
     #: Batch: at most this many new tasks per worker in one optimisation round.
     max_slots: int = 4

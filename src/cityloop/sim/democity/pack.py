@@ -43,6 +43,8 @@ DEMO_PARAMETERS: dict[str, Any] = {
     "auto_accept_sources": ["inspector", "citizen", "hotline", "camera", "sensor", "sms", "open311"],
     "auto_file": True,
     "auto_dispatch": True,
+    # The same bar as automatic categorisation: a case the intake categorised by itself is dispatched.
+    "auto_dispatch_confidence": 0.5,
     "auto_send_check": True,
     "dispatch_policy": "optimised",
 }

@@ -10,11 +10,13 @@ Workers' positions come from the database, which the engine keeps current (`on_m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from cityloop.cases import Case
+from cityloop.cases import Actor, Case
+from cityloop.cases.assign import do_assign
 from cityloop.dispatch import RoutingTable, load_routing_table, route_case
 from cityloop.dispatch.assignment import (
     assignment_params,
@@ -47,17 +49,34 @@ class RealAutomation:
         self, session: Session, department_code: str, cases: list[Case], at: datetime, policy: str
     ) -> dict[str, str]:
         params = assignment_params(session, self.city_code)
-        workers = load_workers(session, self.city_code, department_code, at, params=params)
         located = [c for c in cases if c.lon is not None and c.lat is not None]
+        handle = {t.id: c for c in located for t in c.tasks if t.kind == "handle" and t.status == "open"}
+        # The waiting cases are planned afresh: they leave the queues of whoever had them.
+        workers = [
+            replace(w, queue=tuple(q for q in w.queue if q.task_id not in handle))
+            for w in load_workers(session, self.city_code, department_code, at, params=params)
+        ]
         if not workers or not located:
             return {}
-        requests = [load_task_request(session, c, params=params) for c in located]
-        numbers = {c.id: c.number for c in located}
-        return {
-            numbers[plan.task.case_id]: plan.username
-            for plan in batch_assign(requests, workers, at, params)
-            if plan.username is not None and plan.task.case_id in numbers
-        }
+        requests = [
+            load_task_request(session, c, next((t for t in c.tasks if t.id in handle), None), params=params)
+            for c in located
+        ]
+        by_id = {c.id: c for c in located}
+        chosen: dict[str, str] = {}
+        for plan in batch_assign(requests, workers, at, params):
+            case = by_id.get(plan.task.case_id) if plan.task.case_id is not None else None
+            if case is None or plan.worker is None:
+                continue
+            chosen[case.number] = plan.worker.username
+            # Recorded like the sweep's batch optimiser does, so the next plan sees this queue.
+            do_assign(
+                session, city_code=self.city_code, number=case.number, kind="handle",
+                username=plan.worker.username,
+                actor=Actor.system(self.city_code, rule="auto.batch", roles=frozenset({"dispatcher"})),
+                reason=plan.reason, data={"assignment": plan.as_dict()}, now=at,
+            )  # fmt: skip
+        return chosen
 
     def truth_department(self, session: Session, case: Case, true_code: str) -> str | None:
         """The department the city's routing gives the problem's true category at the case's place."""
