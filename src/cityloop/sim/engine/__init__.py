@@ -1,12 +1,12 @@
 """The simulator's engine: virtual time through the real flows and actions, and the run's figures."""
 
-from cityloop.sim.engine.automation import Automation, BatchAssigner, FallbackAutomation
+from cityloop.sim.engine.automation import Automation, BatchAssigner
 from cityloop.sim.engine.board import Board, Travel
 from cityloop.sim.engine.hindsight import hindsight_km
 from cityloop.sim.engine.metrics import compute_metrics
 from cityloop.sim.engine.model import Hooks
 from cityloop.sim.engine.policies import POLICIES
-from cityloop.sim.engine.simulate import AutomationFactory, SimConfig, fallback_automation, simulate
+from cityloop.sim.engine.simulate import AutomationFactory, SimConfig, simulate
 
 __all__ = [
     "POLICIES",
@@ -14,12 +14,10 @@ __all__ = [
     "AutomationFactory",
     "BatchAssigner",
     "Board",
-    "FallbackAutomation",
     "Hooks",
     "SimConfig",
     "Travel",
     "compute_metrics",
-    "fallback_automation",
     "hindsight_km",
     "simulate",
 ]

@@ -1,4 +1,5 @@
-"""The assignment policies the fallback automation and the engine use to pick a field worker.
+"""How a department's desk picks a field worker when the automation named none (e.g. nobody was
+on shift when the case was dispatched): the simulated person follows the run's policy.
 
 - nearest: the worker on shift nearest to the case now (queue ignored);
 - least-loaded: the worker on shift with the fewest jobs, then the nearest;

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cityloop.cities import get_parameters
 from cityloop.cities.actions import do_reset_parameter, do_set_parameters
 from cityloop.cities.queries import stored_parameters
-from cityloop.sim.engine.automation import Automation, FallbackAutomation
+from cityloop.sim.engine.automation import Automation
 from cityloop.sim.engine.board import Board, Travel, load_board
 from cityloop.sim.engine.metrics import compute_metrics
 from cityloop.sim.engine.model import Hooks
@@ -34,10 +34,6 @@ from cityloop.sim.scenario import (
 AutomationFactory = Callable[[str, Board, str], Automation]
 #: A Monday without holidays: Monday 2 November 2026.
 DEFAULT_DAY = datetime(2026, 11, 2).date()
-
-
-def fallback_automation(city_code: str, board: Board, policy: str) -> Automation:
-    return FallbackAutomation(city_code, board, policy)
 
 
 @dataclass(frozen=True)
