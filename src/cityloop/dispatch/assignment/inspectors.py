@@ -184,12 +184,6 @@ def pick_inspector(
     """The inspector for a verify or check task at (lon, lat) in `grid_code`, with the reason."""
     params = params or assignment_params(session, city_code)
     zones = zones_of_grid(session, city_code, grid_code) if grid_code else []
-    # Positions cost a read of every grid; they only matter when the patrol inspector is away.
-    quick = load_inspectors(session, city_code, at, absent=absent, with_positions=False)
-    if (
-        any(i.on_duty and i.zone_code in zones for i in quick)
-        and sum(i.zone_code in zones for i in quick) == 1
-    ):
-        return choose_inspector(quick, zones, lon, lat, params)
+    # One read: the zones' middles come from one aggregate query (geo.zone_middles).
     inspectors = load_inspectors(session, city_code, at, absent=absent)
     return choose_inspector(inspectors, zones, lon, lat, params)
