@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from cityloop.core.principal import ForbiddenRole, Principal, check_city, check_
 from cityloop.db.deps import SESSION, current_principal, public_or_city_principal, require_roles
 from cityloop.db.pagination import paginate
 from cityloop.flows.process_report import process_report
+from cityloop.flows.resolve import resolve_report
 from cityloop.intake import media as store
 from cityloop.intake.channels import CHANNELS, ChannelContext, NormalizedReport
 from cityloop.intake.errors import InvalidReport, MediaTooLarge
@@ -358,3 +359,41 @@ def get_report(
     if report is None:
         raise ReportNotFound(f"city {city_code} has no report {report_id}", details={"report_id": report_id})
     return report_views(session, city_code, [report], with_contact="operator" in principal.roles)[0]
+
+
+class ResolveIn(BaseModel):
+    """What the operator decided for a waiting report: its category, its place, or both."""
+
+    category_code: Annotated[str | None, Field(pattern=r"^\d{5}$")] = None
+    category_kind: Literal["matter", "component"] = "matter"
+    lon: Annotated[float | None, Field(ge=-180, le=180)] = None
+    lat: Annotated[float | None, Field(ge=-90, le=90)] = None
+
+
+OPERATORS = require_roles("operator")
+
+
+@router.post("/cities/{city_code}/reports/{report_id}/resolve", response_model=ReportResultOut)
+def resolve_waiting_report(
+    city_code: str,
+    report_id: int,
+    body: ResolveIn,
+    principal: Principal = Depends(OPERATORS),
+    session: Session = SESSION,
+) -> ReportResultOut:
+    """Place or categorise a report waiting in manual_location or manual_category; the pipeline goes on
+    (de-duplication, registration, automatic steps). A refused choice leaves the report waiting."""
+    result = resolve_report(
+        session, city_code=city_code, report_id=report_id, actor=Actor.from_principal(principal),
+        category_code=body.category_code, category_kind=body.category_kind, lon=body.lon, lat=body.lat,
+        now=get_clock().now(),
+    )  # fmt: skip
+    report = result.report
+    return ReportResultOut(
+        report_id=report.id,
+        status=report.status,
+        reason=report.reason,
+        case_number=result.case.number if result.case else None,
+        master_case_number=result.master.number if result.master else None,
+        replay=False,
+    )

@@ -4,6 +4,7 @@ from cityloop.cases.actors import Actor
 from cityloop.cases.create import do_create_case
 from cityloop.cases.merge import DUPLICATE_REASON, OPEN_STATES, add_follower, cases_near, do_merge
 from cityloop.cases.models import Case, CaseCounter, ChainHead, Evidence, Follower, Task, TimelineEvent
+from cityloop.cases.recategorise import do_recategorise
 from cityloop.cases.timeline import VerifyReport, append_event, verify_city
 from cityloop.cases.transition import do_transition
 from cityloop.cases.workflow import ACTIONS, STATE_TASKS, State
@@ -28,6 +29,7 @@ __all__ = [
     "cases_near",
     "do_create_case",
     "do_merge",
+    "do_recategorise",
     "do_transition",
     "verify_city",
 ]

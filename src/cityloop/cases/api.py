@@ -29,12 +29,14 @@ from cityloop.cases.queries import (
     task_clock,
     timeline,
 )
+from cityloop.cases.recategorise import do_recategorise
 from cityloop.cases.schemas import (
     ActionIn,
     CaseCreate,
     CaseDetailOut,
     CaseOut,
     CasePage,
+    CategoryIn,
     EventOut,
     EvidenceOut,
     MyTaskOut,
@@ -53,6 +55,7 @@ router = APIRouter(tags=["cases"], route_class=BodyLimitRoute)
 
 STAFF = require_roles(*sorted(ROLE_VALUES))
 CREATORS = require_roles("inspector", "operator")
+OPERATORS = require_roles("operator")
 ACTORS = require_roles(*sorted({role for act in ACTIONS.values() for role in act.roles} - {"citizen"}))
 
 _CASE = "/cities/{city_code}/cases/{number}"
@@ -242,6 +245,24 @@ def take_action(
     # The deployment's follow-up (the automatic steps of `flows.automation`), set by `app.py`.
     for follow_up in getattr(request.app.state, "after_transition", ()):
         follow_up(session, case, get_clock().now())
+    session.flush()
+    session.expire_all()
+    return case_detail(session, city_code, number)
+
+
+@router.post(_CASE + "/category", response_model=CaseDetailOut)
+def change_category(
+    city_code: str,
+    number: str,
+    body: CategoryIn,
+    principal: Principal = Depends(OPERATORS),
+    session: Session = SESSION,
+) -> CaseDetailOut:
+    """Correct the case's category before it is filed (operator); the timeline keeps both codes and why."""
+    do_recategorise(
+        session, city_code=city_code, number=number, category_code=body.category_code, kind=body.kind,
+        actor=Actor.from_principal(principal), reason=body.reason,
+    )  # fmt: skip
     session.flush()
     session.expire_all()
     return case_detail(session, city_code, number)

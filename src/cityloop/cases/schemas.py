@@ -46,6 +46,12 @@ class ActionIn(BaseModel):
     evidence: list[str] = Field(default_factory=list, max_length=50)
 
 
+class CategoryIn(BaseModel):
+    category_code: str = Field(pattern=r"^\d{5}$", description="The matter (or component) code, e.g. 06013.")
+    kind: Literal["matter", "component"] = "matter"
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class TaskOut(BaseModel):
     id: int
     kind: str

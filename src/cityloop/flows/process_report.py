@@ -30,7 +30,7 @@ from cityloop.triage import categorise
 from cityloop.triage.locate import Gazetteer, locate_text
 
 
-def _context(session: Session, city_code: str) -> ChannelContext:
+def channel_context(session: Session, city_code: str) -> ChannelContext:
     return ChannelContext(
         city_code=city_code,
         parameters=get_parameters(session, city_code).model_dump(),
@@ -63,7 +63,7 @@ def _categorise(
             "kind": category.kind,
             "code": category.code,
             "confidence": confidence,
-            "reason": "chosen by the reporter",
+            "reason": report.extra.get("category_chosen_by", "chosen by the reporter"),
         }
         return chosen, []
     text = report.category_text or report.description
@@ -124,7 +124,7 @@ def _process(
 ) -> ProcessResult:
     received = do_receive(
         session, city_code=city_code, channel_name=channel, payload=payload,
-        context=_context(session, city_code), idempotency_key=idempotency_key, now=at,
+        context=channel_context(session, city_code), idempotency_key=idempotency_key, now=at,
     )  # fmt: skip
     report, normalized = received.report, received.normalized
     if received.replay:
@@ -138,6 +138,19 @@ def _process(
         folded = fold_alarm(session, report=report, normalized=normalized, at=at)
         if folded is not None:
             return folded
+    return register_normalized(session, city_code, channel, report, normalized, actor, at)
+
+
+def register_normalized(
+    session: Session,
+    city_code: str,
+    channel: str,
+    report: Report,
+    normalized: NormalizedReport,
+    actor: Actor | None,
+    at: datetime,
+) -> ProcessResult:
+    """Locate, categorise, de-duplicate and register a received report (or queue it for a person)."""
     located, problem = _locate(session, city_code, normalized)
     if problem is not None:
         report.decision = {"location": located} if located else {}
