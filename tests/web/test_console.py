@@ -327,3 +327,34 @@ def test_a_shift_leader_sees_a_void_request_among_approvals_and_rejects_it(page:
     case = case_row(site, number)
     assert case.state == "REPORTED" and case.pending is None
     assert events_of(site, number)[-1].reason == "属于城管范围"
+
+
+def test_an_operator_resolves_a_waiting_report_and_corrects_a_category(page: Page, site: Site) -> None:
+    unsure = site.http.post(
+        f"/api/v1/cities/{CITY}/reports/citizen",
+        json={"description": "qqzx wwvb", "lon": CENTRE[0], "lat": CENTRE[1]},
+    )
+    report_id = unsure.json()["report_id"]
+    assert unsure.json()["status"] == "manual_category"
+    sign_in(page, "operator01")
+    page.goto("/console?queue=category")
+    row = page.locator(f"#reports tr[data-report='{report_id}']")
+    row.locator("input[name=category_code]").fill("99999")
+    row.locator("button[type=submit]").click()
+    expect(page.locator("#refused")).to_contain_text("99999")  # refused: the report still waits
+    row = page.locator(f"#reports tr[data-report='{report_id}']")
+    row.locator("input[name=category_code]").fill("09001")
+    row.locator("button[type=submit]").click()
+    expect(page.locator("#resolved")).to_contain_text(f"{CITY}-")
+    number = page.locator("#resolved").inner_text().split("→")[1].strip()
+    assert case_row(site, number).category_code == "09001"
+    expect(page.locator(f"#reports tr[data-report='{report_id}']")).to_have_count(0)
+
+    page.goto(f"/console/cases/{number}")
+    page.fill("#category-form input[name=category_code]", "06010")
+    page.fill("#category-form input[name=reason]", "是暴露垃圾")
+    page.click("#category-form button[type=submit]")
+    expect(page).to_have_url(re.compile("done=category"))
+    assert case_row(site, number).category_code == "06010"
+    assert events_of(site, number)[-1].action == "recategorise"
+    shot(page, "console-recategorised")

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from cityloop.cases import Actor
+from cityloop.cases import Actor, do_recategorise
 from cityloop.cases.errors import CaseNotFound
 from cityloop.cases.queries import case_light, get_case, timeline
 from cityloop.cases.workflow import SATISFACTION, URGENCIES
@@ -154,3 +154,27 @@ def merge(
     except CityLoopError as exc:
         return case_page(request, session, principal, number, error=exc.message)
     return RedirectResponse(f"/console/cases/{quote(number, safe='')}?done=merge", status_code=303)
+
+
+@router.post(_CASE + "/category", response_class=HTMLResponse)
+def change_category(
+    request: Request,
+    number: str,
+    category_code: Annotated[str, Form(max_length=5)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+    session: Session = SESSION,
+) -> Response:
+    """Correct the case's category before filing (the timeline keeps both codes and the reason)."""
+    check_same_origin(request)
+    principal = console_principal(session, request)
+    if isinstance(principal, Response):
+        return principal
+    try:
+        with session.begin_nested():
+            do_recategorise(
+                session, city_code=principal.city_code or "", number=number, category_code=category_code.strip(),
+                actor=Actor.from_principal(principal), reason=reason, now=get_clock().now(),
+            )  # fmt: skip
+    except CityLoopError as exc:
+        return case_page(request, session, principal, number, error=exc.message)
+    return RedirectResponse(f"/console/cases/{quote(number, safe='')}?done=category", status_code=303)

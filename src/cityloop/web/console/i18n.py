@@ -7,6 +7,12 @@ Labels that come from data (queue names, sources, states, actions, decision deta
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    "改为类别代码": "New category code",
+    "更正类别": "Correct the category",
+    "处理": "Resolve",
+    "经度": "Longitude",
+    "纬度": "Latitude",
+    "确定": "OK",
     # Access
     "无权访问": "Not allowed",
     "受理与派遣工作台仅供受理员、值班长和派遣员使用。": "The console is for operators, shift leaders and dispatchers.",

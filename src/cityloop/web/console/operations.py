@@ -31,6 +31,8 @@ BULK_ACTIONS: dict[str, Text] = {
     "accept": Text("受理", "Accept"),
     "file": Text("立案", "File"),
     "dispatch": Text("派遣", "Dispatch"),
+    "send_check": Text("派发核查", "Send for checking"),
+    "close": Text("结案", "Close"),
     "merge": Text("作废为重复并合并", "Void as duplicate (merge)"),
 }
 

@@ -45,6 +45,8 @@ QUEUES: tuple[Queue, ...] = (
     Queue("location", Text("待人工定位", "Manual location"), report_status="manual_location"),
     Queue("file", Text("待立案", "To file"), states=(State.ACCEPTED,)),
     Queue("dispatch", Text("待派遣", "To dispatch"), states=(State.FILED,)),
+    Queue("check", Text("待核查派发", "To send for checking"), states=(State.PROCESSED,)),
+    Queue("close", Text("待结案", "To close"), states=(State.CHECKED_OK,)),
     Queue("approvals", Text("待审批", "Approvals"), approvals=True),
     Queue("overdue", Text("已超期", "Overdue"), overdue=True),
 )
