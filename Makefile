@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install dev web lint typecheck pytest pytest-sqlite pytest-postgres bench openapi clean
+.PHONY: demo test install dev web messages lint typecheck pytest pytest-sqlite pytest-postgres bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ $(WEB_VENDOR): web/package.json web/package-lock.json web/build.mjs
 	touch $@
 
 web: $(WEB_VENDOR)
+
+## messages: extract the phrases marked in the templates and merge them into the English catalogue
+messages: dev
+	@mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o var/messages.pot .
+	$(BIN)/pybabel update -i var/messages.pot -d src/cityloop/web/locale -l en --no-fuzzy-matching
 
 $(VENV)/.installed: pyproject.toml $(WEB_VENDOR) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .

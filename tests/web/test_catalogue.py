@@ -37,3 +37,16 @@ def test_the_catalogue_has_no_phrase_that_no_page_uses() -> None:
 def test_the_phrases_given_as_values_are_declared() -> None:
     assert set(SATISFACTION) | set(ACTOR_KINDS.values()) <= DYNAMIC
     assert set(EN) >= DYNAMIC
+
+
+def test_the_english_catalogue_is_a_clean_gettext_catalogue() -> None:
+    from babel.messages.pofile import read_po
+
+    from cityloop.web.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    entries = [m for m in catalog if m.id]
+    assert len(entries) == len(EN)
+    assert not [m.id for m in entries if m.fuzzy or not m.string]
+    assert not list(catalog.obsolete)

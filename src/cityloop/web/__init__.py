@@ -12,12 +12,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cityloop.web import auth, citizen, track
-from cityloop.web.i18n import add_catalogue
 from cityloop.web.templating import STATIC
 
-#: Areas of pages beyond the citizen side, each a subpackage exposing `router` and an `i18n`
-#: module with its phrases (`EN`, optional `DYNAMIC`); those present are included (an area
-#: still being built has no package yet).
+#: Areas of pages beyond the citizen side, each a subpackage exposing `router`; those present
+#: are included (an area still being built has no package yet). Their phrases are in the one
+#: catalogue of `web/locale`.
 AREAS = (
     "cityloop.web.console",
     "cityloop.web.field",
@@ -37,8 +36,6 @@ for _name in AREAS:
             raise
         continue
     router.include_router(_area.router)
-    _words = importlib.import_module(_name + ".i18n")
-    add_catalogue(_words.EN, getattr(_words, "DYNAMIC", frozenset()))
 
 STATIC_PREFIX = "/static"
 
