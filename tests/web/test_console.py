@@ -358,3 +358,19 @@ def test_an_operator_resolves_a_waiting_report_and_corrects_a_category(page: Pag
     assert case_row(site, number).category_code == "06010"
     assert events_of(site, number)[-1].action == "recategorise"
     shot(page, "console-recategorised")
+
+
+def test_a_batch_corrects_the_category_of_two_cases(page: Page, site: Site) -> None:
+    first = make_case(site, description="摊贩一")
+    second = make_case(site, description="摊贩二")
+    sign_in(page, "operator01")
+    page.goto("/console?queue=accept")
+    for number in (first, second):
+        page.check(f"#cases tr[data-number='{number}'] input[name=numbers]")
+    page.select_option("#bulk-action", "recategorise")
+    page.fill("#bulk-category", "06010")
+    page.fill("#bulk-reason", "其实是暴露垃圾")
+    page.click("#bulk-submit")
+    expect(page.locator("#outcomes li[data-ok=yes]")).to_have_count(2)
+    assert {case_row(site, n).category_code for n in (first, second)} == {"06010"}
+    assert events_of(site, first)[-1].reason == "其实是暴露垃圾"

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cityloop.cases import Actor, Case, State, do_merge, do_transition
+from cityloop.cases import Actor, Case, State, do_merge, do_recategorise, do_transition
 from cityloop.cases.queries import get_case
 from cityloop.core.errors import CityLoopError
 from cityloop.core.i18n import Text
@@ -34,6 +34,7 @@ BULK_ACTIONS: dict[str, Text] = {
     "send_check": Text("派发核查", "Send for checking"),
     "close": Text("结案", "Close"),
     "merge": Text("作废为重复并合并", "Void as duplicate (merge)"),
+    "recategorise": Text("更正类别", "Correct the category"),
 }
 
 
@@ -135,6 +136,7 @@ def run_bulk(
     department: str | None = None,
     master: str | None = None,
     reason: str | None = None,
+    category_code: str | None = None,
 ) -> list[Outcome]:
     """Take `action` on each case in turn; each succeeds or fails on its own."""
     if action not in BULK_ACTIONS:
@@ -143,7 +145,13 @@ def run_bulk(
     outcomes = []
     for number in dict.fromkeys(n.strip() for n in numbers if n.strip()):
         try:
-            if action == "merge":
+            if action == "recategorise":
+                with session.begin_nested():
+                    do_recategorise(
+                        session, city_code=city_code, number=number, category_code=(category_code or "").strip(),
+                        actor=actor, reason=reason or "", now=at,
+                    )  # fmt: skip
+            elif action == "merge":
                 do_console_merge(
                     session, city_code=city_code, number=number, master=master or "", actor=actor,
                     reason=reason, at=at,

@@ -186,6 +186,7 @@ def bulk(
     department: Annotated[str, Form(max_length=32)] = "",
     master: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
+    category_code: Annotated[str, Form(max_length=5)] = "",
     session: Session = SESSION,
 ) -> Response:
     """Take one action on every selected case; the page lists each case's outcome."""
@@ -204,6 +205,7 @@ def bulk(
         department=department or None,
         master=master or None,
         reason=reason or None,
+        category_code=category_code or None,
     )
     filters = Filters(category=category, area=area, source=source if source in SOURCES else "")
     return queue_page(
