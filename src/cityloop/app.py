@@ -36,6 +36,7 @@ ROUTERS = (
     "cityloop.api.duplicates",
     "cityloop.dispatch.api",
     "cityloop.api.callback",
+    "cityloop.analytics.api",
 )
 
 # Routers mounted at their own prefix (module path, prefix); each module exposes `router`.

@@ -30,6 +30,10 @@ _GROUPS = (
     ("cityloop.cli.dedupe", "dedupe"),
     ("cityloop.cli.classify", "classify"),
     ("cityloop.cli.simulate", None),
+    ("cityloop.cli.evaluate", None),
+    ("cityloop.cli.forecast", "forecast"),
+    ("cityloop.cli.analytics", "analytics"),
+    ("cityloop.cli.report", "report"),
 )
 
 for _module_name, _group in _GROUPS:
