@@ -37,6 +37,7 @@ ROUTERS = (
     "cityloop.dispatch.api",
     "cityloop.api.callback",
     "cityloop.analytics.api",
+    "cityloop.evaluation.api",
 )
 
 # Routers mounted at their own prefix (module path, prefix); each module exposes `router`.

@@ -39,8 +39,9 @@ def do_set_parameters(session: Session, city_code: str, values: dict[str, Any]) 
     get_city(session, city_code)
     current = stored_parameters(session, city_code)
     merged = validate_parameters({**current, **values}, base=plugin_for(city_code).parameter_defaults())
+    stored = merged.model_dump(mode="json")  # nested models (duplicate_rules, evaluation) as JSON
     for key in values:
-        typed = getattr(merged, key)
+        typed = stored[key]
         row = session.get(CityParameter, (city_code, key))
         if row is None:
             session.add(CityParameter(city_id=city_code, key=key, value=typed))

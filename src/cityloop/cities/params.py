@@ -42,6 +42,58 @@ DEFAULT_DUPLICATE_RULES: dict[str, DuplicateRule] = {
 }
 
 
+#: Indicator weights per kind of entity (DOMAIN.md §7), each summing to 100.
+DEFAULT_EVALUATION_WEIGHTS: dict[str, dict[str, float]] = {
+    "inspector": {"valid_report_rate": 40, "missed_report_rate": 20, "on_time_verify_rate": 20,
+                  "on_time_check_rate": 20},
+    "operator": {"accepted": 25, "on_time_verify_dispatch_rate": 40, "on_time_check_dispatch_rate": 35},
+    "shift_leader": {"on_time_file_rate": 25, "accurate_file_rate": 40, "on_time_close_rate": 35},
+    "dispatcher": {"dispatched": 20, "on_time_dispatch_rate": 40, "accurate_dispatch_rate": 40},
+    "department": {"dispatched": 10, "close_rate": 30, "on_time_disposal_rate": 30, "rework_rate": 30},
+    "area": {"public_report_rate": 20, "filed_density": 20, "close_rate": 30, "on_time_close_rate": 30},
+}  # fmt: skip
+
+#: Count bands per 30 days: [minimum count, score] steps, the highest minimum reached gives the score.
+#: `filed_density` (cases filed per 10,000 m² of area) is lower-is-better, per area class.
+DEFAULT_EVALUATION_BANDS: dict[str, list[tuple[float, float]]] = {
+    "operator.accepted": [(0, 0), (1, 60), (100, 80), (300, 90), (600, 100)],
+    "dispatcher.dispatched": [(0, 0), (1, 60), (100, 80), (300, 90), (600, 100)],
+    "department.dispatched": [(0, 0), (1, 60), (20, 80), (50, 90), (100, 100)],
+    "area.filed_density.urban": [(0, 100), (2, 90), (5, 75), (10, 60), (20, 40)],
+    "area.filed_density.rural": [(0, 100), (1, 90), (2.5, 75), (5, 60), (10, 40)],
+}
+
+
+class EvaluationParameters(BaseModel):
+    """综合评价 (DOMAIN.md §7): weights, count bands, grade thresholds and budget tiers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weights: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_EVALUATION_WEIGHTS.items()},
+        description="Per entity kind (inspector, operator, shift_leader, dispatcher, department, area): "
+        "indicator → weight in the composite. Indicators without data leave it and the rest are rescaled.",
+    )
+    bands: dict[str, list[tuple[float, float]]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_EVALUATION_BANDS.items()},
+        description="Count → score steps per `kind.indicator` (areas: `area.filed_density.<area class>`), "
+        "for a 30-day period; counts of other periods are scaled to 30 days first.",
+    )
+    grade_a: float = Field(default=90, ge=0, le=100, description="Composite from which the grade is A.")
+    grade_b: float = Field(default=75, ge=0, le=100, description="Composite from which the grade is B.")
+    grade_c: float = Field(default=60, ge=0, le=100, description="Composite from which the grade is C.")
+    reward_from: float = Field(
+        default=90, ge=0, le=100, description="Composite from which budget linkage rewards (tier reward)."
+    )
+    supervision_below: float = Field(
+        default=70, ge=0, le=100, description="Composite below which the entity is put under supervision."
+    )
+    public_sources: list[str] = Field(
+        default=["citizen", "hotline", "sms", "open311"],
+        description="Sources that are reports by the public (监督举报, and 漏报 against the grid's inspector).",
+    )
+
+
 class CityParameters(BaseModel):
     #: Frozen: one validated instance is shared by every reader of a session (never mutate its
     #: lists or dicts either; change parameters through `do_set_parameters`).
@@ -207,6 +259,10 @@ class CityParameters(BaseModel):
         ],
         description="Categories offered as Open311 services: a matter code (09001), or C and a "
         "component code (C01001).",
+    )
+    evaluation: EvaluationParameters = Field(
+        default_factory=EvaluationParameters,
+        description="综合评价: indicator weights, count bands, grade thresholds (A/B/C) and budget tiers.",
     )
 
 
