@@ -14,6 +14,13 @@ from cityloop.analytics.forecast import (
     seasonal_forecast,
     seasonal_naive,
 )
+from cityloop.analytics.queries import (
+    emerging_of,
+    forecast_of,
+    hotspots_of,
+    patterns_of,
+    recurrence_of,
+)
 
 __all__ = [
     "BOSTON",
@@ -24,9 +31,14 @@ __all__ = [
     "backtest",
     "boston_series",
     "build_series",
+    "emerging_of",
+    "forecast_of",
+    "hotspots_of",
     "hourly_matrix",
     "hours_of_week",
     "load_cases",
+    "patterns_of",
+    "recurrence_of",
     "seasonal_forecast",
     "seasonal_naive",
 ]
