@@ -18,12 +18,17 @@ from sqlalchemy.orm import Session
 
 from cityloop.cases import OPEN_STATES, Case, Task
 from cityloop.cases.queries import task_clock
+from cityloop.core.clock import FrozenClock
 from cityloop.db.session import make_session_factory, session_scope
 from cityloop.deadlines import get_calendar
+from cityloop.evaluation import evaluate
 from cityloop.org import do_import_staff, export_staff
+from cityloop.web.dashboard.insights import INSIGHTS
 from cityloop.web.dashboard.pages import summary_events
 from cityloop.web.dashboard.summary import dashboard_summary, task_light
-from loopcity import CITY, LoopCity
+from evaluation.month import build_month, local
+from geo.factories import center_of
+from loopcity import CITY, STAFF, LoopCity, actor_for, loop_pack
 from web.kit import PASSWORD, Site, Watch, shot
 
 OPEN = [str(s) for s in OPEN_STATES]
@@ -97,12 +102,16 @@ def test_the_dashboard_shows_the_database_numbers_on_map_and_charts(page: Page, 
     assert grids == 12
     expect(page.locator("#dash-map path.leaflet-interactive")).to_have_count(grids + 3)
     expect(page.locator("#dash-map")).to_have_attribute("data-points", "3")
-    # Hot spots in the database's order with its counts.
+    # Hot spots: the busiest H3 cells of analytics.hotspots_of, in its order, and the recurrence rate.
+    insights = page.request.get("/dashboard/insights.json").json()
+    cells = insights["hot_spots"]["cells"]
+    assert sum(c["count"] for c in cells) == figures["total"]
     rows = page.locator("#hot-spots tbody tr")
-    expect(rows).to_have_count(len(figures["by_grid"]))  # type: ignore[arg-type]
-    for i, (grid, count) in enumerate(figures["by_grid"]):  # type: ignore[arg-type]
-        expect(rows.nth(i)).to_have_attribute("data-key", grid)
-        expect(rows.nth(i).locator("td").nth(1)).to_have_text(str(count))
+    expect(rows).to_have_count(len(cells))
+    for i, cell in enumerate(cells):
+        expect(rows.nth(i)).to_have_attribute("data-key", cell["cell"])
+        expect(rows.nth(i).locator("td").nth(1)).to_have_text(str(cell["count"]))
+    expect(page.locator("#recurrence-count")).to_have_text("0 / 0")
     # The charts are drawn (ECharts paints on canvas) and hold the same totals.
     for chart in ("chart-intake", "chart-trend", "chart-categories"):
         expect(page.locator(f"#{chart} canvas").first).to_be_visible()
@@ -165,7 +174,7 @@ def test_the_dashboard_in_english(page: Page, city: Site) -> None:
     open_dashboard(page, query="?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_contain_text("Command centre")
-    expect(page.locator("#departments thead")).to_contain_text("On-time rate")
+    expect(page.locator("#departments thead")).to_contain_text("Grade")
     shot(page, "dashboard-en")
 
 
@@ -224,3 +233,100 @@ def test_the_summary_counts_and_lights_agree_with_the_case_queries(loop: LoopCit
             assert light == task_clock(task, calendar, at).light, (task.kind, at)
             seen.add(light)
     assert seen == {"green", "yellow", "red"}
+
+
+# The ranking and portraits over the hand-built November (tests/evaluation/month.py), played last:
+# the tests above count the module's own reports.
+
+
+@pytest.fixture
+def november(city: Site, clock: FrozenClock) -> Iterator[dict[str, str]]:
+    """November played in the site's database (once), the clock on 20 November in the evening."""
+    numbers: dict[str, str] = getattr(city, "_november", {})
+    if not numbers:
+        pack = loop_pack()
+        grid = next(f for f in pack.areas["features"] if f["properties"]["level"] == "grid")
+        point = center_of(pack.areas, grid["properties"]["code"])  # type: ignore[arg-type]
+        with session_scope(city.engine) as session:
+            actors = {u: actor_for(session, CITY, u) for u, _, _ in STAFF}
+            loop = LoopCity(session=session, code=CITY, point=point, actors=actors, clock=clock)
+            numbers = {k: v.number for k, v in build_month(loop).items()}
+        city._november = numbers  # type: ignore[attr-defined]
+    clock.set(local(20, 18))
+    INSIGHTS.clear()
+    yield numbers
+    INSIGHTS.clear()
+
+
+def test_the_ranking_shows_the_grades_of_the_evaluation(
+    page: Page, city: Site, november: dict[str, str]
+) -> None:
+    with Session(city.engine) as session:
+        expected = {
+            r["id"]: r
+            for r in evaluate(session, CITY, kinds=["department"], first="2026-10-22", last="2026-11-20")
+        }
+    assert expected["CG"]["grade"] is not None
+    open_dashboard(page)
+    expect(page.locator("#dashboard[data-insights='1']")).to_have_count(1)
+    rows = page.locator("#departments tbody tr")
+    expect(rows).to_have_count(len(expected))
+    cg = page.locator("#departments tbody tr[data-key=CG]")
+    expect(cg.locator("td").nth(1)).to_have_text(f"{expected['CG']['composite']:.1f}")
+    expect(cg.locator("td").nth(2)).to_have_text(expected["CG"]["grade"])
+    ungraded = [code for code, r in expected.items() if r["grade"] is None]
+    for code in ungraded:
+        expect(page.locator(f"#departments tbody tr[data-key='{code}'] td").nth(2)).to_have_text("—")
+    # Best first, and each department one click from its portrait.
+    assert (
+        rows.first.get_attribute("data-key")
+        == max((r for r in expected.values() if r["composite"] is not None), key=lambda r: r["composite"])[
+            "id"
+        ]
+    )
+    cg.locator("a").click()
+    expect(page).to_have_url(re.compile("/dashboard/portrait/department/CG$"))
+    expect(page.locator("#portrait-grade")).to_have_text(expected["CG"]["grade"])
+    expect(page.locator("#portrait[data-ready='1'] #chart-portrait canvas").first).to_be_visible()
+
+
+def test_a_portrait_draws_its_trend_and_links_the_cases_behind_a_bad_figure(
+    page: Page, city: Site, november: dict[str, str]
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    # A shift leader: one who may also open the console's case pages.
+    sign_in(page, "leader01", "/dashboard/portrait/inspector/inspector01")
+    expect(page.locator("#portrait[data-ready='1']")).to_have_count(1)
+    expect(page.locator("#chart-portrait canvas").first).to_be_visible()
+    # The composite and the four inspector scores.
+    expect(page.locator("#portrait")).to_have_attribute("data-series", "5")
+    expect(page.locator("#portrait-month")).to_have_text("2026-11")
+    expect(page.locator("#portrait-weakest")).to_have_text("漏报率")
+    bad = page.locator("#indicators tr.bad[data-key=missed_report_rate]")
+    expect(bad).to_have_count(1)
+    links = bad.locator(".case-links a")
+    expect(links).to_have_count(2)
+    first = sorted([november["E"], november["G"]])[0]
+    expect(links.first).to_have_attribute("href", f"/console/cases/{first}")
+    shot(page, "dashboard-portrait")
+    links.first.click()
+    expect(page).to_have_url(re.compile(f"/console/cases/{first}$"))
+    expect(page.locator("body")).to_contain_text(first)
+
+
+def test_portraits_refuse_other_roles_and_unknown_entities(page: Page, city: Site, watch: Watch) -> None:
+    sign_in(page, "operator01", "/home")
+    response = page.goto("/dashboard/portrait/department/CG")
+    assert response is not None and response.status == 403
+    expect(page.locator("#forbidden")).to_be_visible()
+    # The browser logs the refused page itself as an error; nothing else may go wrong.
+    assert watch.errors == [FORBIDDEN_LOG]
+    watch.errors.clear()
+    boss = {"Cookie": f"cityloop_session={city.token('boss01')}"}
+    assert city.http.get("/dashboard/portrait/department/CG", headers=boss).status_code == 200
+    assert city.http.get("/dashboard/portrait/department/NOPE", headers=boss).status_code == 404
+    assert city.http.get("/dashboard/portrait/planet/CG", headers=boss).status_code == 404
+    assert city.http.get("/dashboard/portrait/department/CG").status_code in (302, 303)
+    operator = {"Cookie": f"cityloop_session={city.token('operator01')}"}
+    assert city.http.get("/dashboard/insights.json", headers=operator).status_code == 403
+    assert city.http.get("/dashboard/insights.json").status_code == 401

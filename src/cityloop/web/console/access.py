@@ -14,7 +14,9 @@ from cityloop.core.principal import Principal
 from cityloop.web.session import page_principal
 from cityloop.web.templating import render
 
-CONSOLE_ROLES = frozenset({"operator", "dispatcher", "shift_leader"})
+#: Leaders and admins read the console (the case behind a figure of a portrait, a queue); the
+#: actions offered are those of their roles, so they change nothing there.
+CONSOLE_ROLES = frozenset({"operator", "dispatcher", "shift_leader", "leader", "admin"})
 
 
 def console_principal(session: Session, request: Request) -> Principal | Response:

@@ -10,6 +10,9 @@ from cityloop.access import Principal
 from cityloop.web.session import page_principal
 from cityloop.web.templating import render
 
+#: Who may watch the command centre and its portraits.
+DASHBOARD_ROLES = frozenset({"leader", "shift_leader", "admin", "dispatcher"})
+
 
 def staff_page(session: Session, request: Request, roles: frozenset[str]) -> Principal | Response:
     """The signed-in staff member when they hold one of `roles`; otherwise the response to send:

@@ -26,7 +26,7 @@ from cityloop.cities import get_city
 from cityloop.core.clock import get_clock
 from cityloop.db.deps import SESSION
 from cityloop.db.session import make_session_factory, transaction
-from cityloop.web.dashboard.guard import staff_page
+from cityloop.web.dashboard.guard import DASHBOARD_ROLES, staff_page
 from cityloop.web.dashboard.summary import WINDOW_DAYS, case_fingerprint, dashboard_summary
 from cityloop.web.i18n import request_locale
 from cityloop.web.session import page_principal
@@ -34,7 +34,7 @@ from cityloop.web.templating import SECURITY_HEADERS, render
 
 router = APIRouter(include_in_schema=False)
 
-ROLES = frozenset({"leader", "shift_leader", "admin", "dispatcher"})
+ROLES = DASHBOARD_ROLES
 POLL_SECONDS = 1.0
 REFRESH_SECONDS = 10.0
 MIN_SECONDS = 2.0

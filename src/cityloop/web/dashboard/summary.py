@@ -21,10 +21,9 @@ from cityloop.cases.tasks import deadline_of
 from cityloop.cities import get_city
 from cityloop.deadlines import WorkingCalendar, get_calendar, light_at
 from cityloop.dispatch import automation_stats
-from cityloop.org.models import Department
 from cityloop.taxonomy import find_category
 
-#: How far back the rates, categories, ranking and automation figures look.
+#: How far back the rates, categories, ranking, hot spots and automation figures look.
 WINDOW_DAYS = 30
 #: Days of the trend chart.
 TREND_DAYS = 14
@@ -174,23 +173,6 @@ def _categories(session: Session, city_code: str, since: datetime, locale: str) 
     return out
 
 
-def _departments(session: Session, city_code: str, since: datetime, locale: str) -> list[dict[str, Any]]:
-    """Departments by on-time rate of their finished tasks in the window (best first)."""
-    on_time = func.sum(case((Task.on_time.is_(True), 1), else_=0))
-    stmt = (
-        select(Department.code, Department.name_zh, Department.name_en, func.count(Task.id), on_time)
-        .join(Task, Task.department_id == Department.id)
-        .where(Task.city_id == city_code, Task.done_at >= since, Task.on_time.is_not(None))
-        .group_by(Department.code, Department.name_zh, Department.name_en)
-    )
-    rows = []
-    for code, name_zh, name_en, judged, timely in session.execute(stmt):
-        name = name_en if locale == "en" and name_en else name_zh
-        rate = _rate(int(timely), int(judged))
-        rows.append({"code": code, "name": name, "tasks": int(judged), "on_time": int(timely), "rate": rate})
-    return sorted(rows, key=lambda r: (-(r["rate"] or 0), -r["tasks"], r["code"]))
-
-
 def _trend(session: Session, city_code: str, today: date, zone: ZoneInfo) -> dict[str, Any]:
     """Cases reported and closed per local day over the last TREND_DAYS days."""
     days = [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
@@ -231,7 +213,6 @@ def dashboard_summary(
         "intake_today": _intake_today(session, city_code, local_midnight(today, zone)),
         "rates": _rates(session, city_code, since),
         "categories": _categories(session, city_code, since, locale),
-        "departments": _departments(session, city_code, since, locale),
         "trend": _trend(session, city_code, today, zone),
         "automation": {
             key: automation[key]

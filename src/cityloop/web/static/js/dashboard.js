@@ -6,6 +6,7 @@
 
   const root = document.getElementById("dashboard");
   if (!root) return;
+  const tiers = JSON.parse(root.dataset.tiers || "{}");
   const msg = root.dataset;
   const city = msg.city;
   const sources = JSON.parse(msg.sources || "{}");
@@ -125,7 +126,7 @@
     if (!rows.length) {
       const tr = body.insertRow();
       const td = tr.insertCell();
-      td.colSpan = 3;
+      td.colSpan = $(id).querySelectorAll("thead th").length;
       td.className = "empty";
       td.textContent = msg.msgEmpty;
       return;
@@ -149,14 +150,42 @@
     setText("kpi-auto-accuracy", percent(s.automation.auto_dispatch_accuracy));
     $("updated-at").textContent = new Date(s.at).toLocaleString(msg.locale);
     $("updated-at").dateTime = s.at;
-    fillTable("hot-spots", s.hot_spots.map((g) => [g.grid, g.grid, g.open, g.red]));
-    fillTable("departments", s.departments.map((d) => [d.code, d.name, d.tasks, percent(d.rate)]));
     drawCharts(s);
     drawPoints();
     styleGrids();
     root.dataset.casesTotal = String(s.cases_total);
     root.dataset.ready = "1";
   }
+
+  // The ranking and hot spots: slower figures of their own endpoint, refreshed every minute.
+  function showInsights(data) {
+    const again = data.hot_spots.recurrence;
+    $("recurrence-rate").textContent = percent(again.rate);
+    $("recurrence-count").textContent = again.recurring + " / " + again.closed;
+    fillTable("hot-spots", data.hot_spots.cells.map((c) => [c.cell, c.rank, c.count, c.category || "—"]));
+    const body = $("departments").querySelector("tbody");
+    body.replaceChildren();
+    for (const d of data.ranking) {
+      const tr = body.insertRow();
+      tr.dataset.key = d.id;
+      const link = document.createElement("a");
+      link.href = "/dashboard/portrait/department/" + encodeURIComponent(d.id);
+      link.textContent = d.name;
+      tr.insertCell().append(link);
+      tr.insertCell().textContent = d.composite === null ? "—" : d.composite.toFixed(1);
+      tr.insertCell().textContent = d.grade || "—";
+      tr.insertCell().textContent = d.tier ? tiers[d.tier] || d.tier : "—";
+    }
+    root.dataset.insights = "1";
+  }
+
+  function loadInsights() {
+    fetch("/dashboard/insights.json", { headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => { if (data) showInsights(data); });
+  }
+  loadInsights();
+  window.setInterval(loadInsights, 60000);
 
   fetch("/dashboard/data.json", { headers: { Accept: "application/json" } })
     .then((response) => (response.ok ? response.json() : null))
@@ -174,4 +203,31 @@
     status.dataset.state = "offline";
   });
   window.addEventListener("pagehide", () => events.close());
+})();
+
+// A portrait: the composite and each indicator score by month on one ECharts line chart.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("portrait");
+  if (!root) return;
+  const data = JSON.parse(root.dataset.chart);
+  const labels = JSON.parse(root.dataset.labels);
+  const chart = echarts.init(document.getElementById("chart-portrait"));
+  const series = [{ type: "line", name: labels.composite, data: data.composite, lineStyle: { width: 4 }, connectNulls: true }];
+  for (const [name, values] of Object.entries(data.scores)) {
+    series.push({ type: "line", name: labels[name] || name, data: values, connectNulls: true });
+  }
+  chart.setOption({
+    animation: false,
+    grid: { left: 48, right: 16, top: 48, bottom: 32 },
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    xAxis: { type: "category", data: data.months, axisLabel: { color: "#1d2733" } },
+    yAxis: { type: "value", min: 0, max: 100, axisLabel: { color: "#1d2733" } },
+    series: series,
+  });
+  window.addEventListener("resize", () => chart.resize());
+  root.dataset.series = String(series.length);
+  root.dataset.ready = "1";
 })();
