@@ -204,6 +204,22 @@ class CityParameters(BaseModel):
         default={},
         description="Matter code or 2-digit major → the skill a worker needs; categories not listed need none.",
     )
+    map_tile_url: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=r"^https://[^\s\"'<>]*\{z\}[^\s\"'<>]*\{x\}[^\s\"'<>]*\{y\}[^\s\"'<>]*$"
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="A tile server for the pages' maps (https, with {z}, {x}, {y}; {s} for subdomains), for "
+        "deployments that have one. Without it the maps draw the city's own polygons only.",
+    )
+    map_tile_attribution: str = Field(
+        default="", max_length=300, description="The attribution the tile server asks for (plain text)."
+    )
     trusted_sources: list[str] = Field(
         default=[],
         description="Public channels whose reports skip on-site verification (e.g. camera, hotline).",

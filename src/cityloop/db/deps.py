@@ -31,6 +31,7 @@ def get_session(request: Request) -> Iterator[Session]:
     if factory is None:
         factory = request.app.state.session_factory = make_session_factory(request.app.state.engine)
     with transaction(factory) as session:
+        request.state.session = session  # for helpers of the same request (e.g. the page renderer)
         yield session
 
 

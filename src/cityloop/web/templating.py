@@ -11,13 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
 
+from cityloop.cities import get_parameters
+from cityloop.core.errors import CityLoopError
 from cityloop.core.i18n import LOCALES
 from cityloop.core.principal import Principal
 from cityloop.web.i18n import LANG_COOKIE, gettext, ngettext, request_locale, role_name
@@ -83,6 +86,35 @@ def lang_url(request: Request, locale: str) -> str:
     return f"{request.url.path}?{urlencode(query)}"
 
 
+def tile_origin(url: str) -> str:
+    """The origin of a tile URL template for the CSP ({s} subdomains become a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "a"))
+    host = parts.netloc
+    if "{s}" in url.split("/")[2]:
+        host = "*." + host.split(".", 1)[1] if "." in host else host
+    return f"{parts.scheme}://{host}"
+
+
+def csp_with(tile_url: str) -> str:
+    """The pages' CSP, letting images come from the city's tile server too."""
+    return CSP.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {tile_origin(tile_url)}")
+
+
+def map_tiles(request: Request, principal: Principal | None, values: dict[str, Any]) -> tuple[str, str] | None:
+    """(tile URL, attribution) of the page's city when it has a tile server, else None; read with
+    the request's own session (a second one would wait for its lock on SQLite)."""
+    city = values.get("city")
+    code = principal.city_code if principal is not None and principal.city_code else getattr(city, "code", None)
+    session = getattr(request.state, "session", None)
+    if not code or not isinstance(session, Session):
+        return None
+    try:
+        params = get_parameters(session, code)
+    except CityLoopError:
+        return None
+    return (params.map_tile_url, params.map_tile_attribution) if params.map_tile_url else None
+
+
 def render(
     request: Request,
     template: str,
@@ -101,8 +133,15 @@ def render(
         "principal": principal,
         **(context or {}),
     }
+    tiles = map_tiles(request, principal, values)
+    values["tiles"] = tiles
     html = ENV.get_template(template).render(values)
-    response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    headers = (
+        SECURITY_HEADERS
+        if tiles is None
+        else {**SECURITY_HEADERS, "Content-Security-Policy": csp_with(tiles[0])}
+    )
+    response = HTMLResponse(html, status_code=status, headers=headers)
     if chosen:
         response.set_cookie(
             LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", secure=True, httponly=True
