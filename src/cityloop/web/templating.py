@@ -100,11 +100,15 @@ def csp_with(tile_url: str) -> str:
     return CSP.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {tile_origin(tile_url)}")
 
 
-def map_tiles(request: Request, principal: Principal | None, values: dict[str, Any]) -> tuple[str, str] | None:
+def map_tiles(
+    request: Request, principal: Principal | None, values: dict[str, Any]
+) -> tuple[str, str] | None:
     """(tile URL, attribution) of the page's city when it has a tile server, else None; read with
     the request's own session (a second one would wait for its lock on SQLite)."""
     city = values.get("city")
-    code = principal.city_code if principal is not None and principal.city_code else getattr(city, "code", None)
+    code = (
+        principal.city_code if principal is not None and principal.city_code else getattr(city, "code", None)
+    )
     session = getattr(request.state, "session", None)
     if not code or not isinstance(session, Session):
         return None
