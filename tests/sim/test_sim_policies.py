@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cityloop.core.geodesy import distance_m
 from cityloop.sim.engine.board import Board, Job, ShiftRule, Travel, Visit, Worker
 from cityloop.sim.engine.hindsight import hindsight_km
 from cityloop.sim.engine.policies import assign_batch, choose_worker
-from cityloop.sim.scenario import CityMap, haversine_m
+from cityloop.sim.scenario import CityMap
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=ZONE)  # Monday 09:00, on shift
@@ -67,7 +68,7 @@ def test_hindsight_is_the_cheapest_chain_in_release_order() -> None:
     ]
 
     def km(p: tuple[float, float], q: tuple[float, float]) -> float:
-        return haversine_m(p[0], p[1], q[0], q[1]) * 1.3 / 1000
+        return distance_m(p[0], p[1], q[0], q[1]) * 1.3 / 1000
 
     # Best: a leaves home for the first two, b leaves home for the third.
     expected = km(A_HOME, points[0]) + km(points[0], points[1]) + km(B_HOME, points[2])

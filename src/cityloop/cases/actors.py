@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cityloop.core.principal import Principal
+from cityloop.core.principal import ForbiddenCity, Principal
 from cityloop.org.models import Staff
 
 
@@ -21,6 +21,14 @@ class Actor:
     confidence: float | None = None
     #: The role in which the actor took the last action (set by the transition).
     role: str | None = None
+
+    def check_city(self, city_code: str) -> None:
+        """Refuse (403 `access.forbidden_city`) an actor of another city than `city_code`."""
+        if self.city_code != city_code:
+            raise ForbiddenCity(
+                f"your credential belongs to city {self.city_code}, not to city {city_code}",
+                details={"yours": self.city_code, "requested": city_code},
+            )
 
     @classmethod
     def from_principal(

@@ -19,7 +19,6 @@ from cityloop.cases.tasks import open_tasks
 from cityloop.cases.timeline import append_event
 from cityloop.cases.transition import get_case_for_update
 from cityloop.core.clock import get_clock
-from cityloop.core.principal import ForbiddenCity
 from cityloop.org import get_staff
 from cityloop.org.errors import StaffNotFound
 
@@ -58,11 +57,7 @@ def do_assign(
         raise InvalidCaseData(
             f"tasks of kind {kind!r} are not assigned to a person", details={"known": sorted(ASSIGNERS)}
         )
-    if actor.city_code != city_code:
-        raise ForbiddenCity(
-            f"your credential belongs to city {actor.city_code}, not to city {city_code}",
-            details={"yours": actor.city_code, "requested": city_code},
-        )
+    actor.check_city(city_code)
     roles = ASSIGNERS[kind] & actor.roles
     if not roles:
         raise ActionNotAllowed(

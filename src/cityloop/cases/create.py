@@ -17,7 +17,7 @@ from cityloop.cases.timeline import append_event
 from cityloop.cases.workflow import SOURCES, URGENCIES, State
 from cityloop.cities import get_city
 from cityloop.core.clock import get_clock, utc
-from cityloop.core.principal import ForbiddenCity, ForbiddenRole
+from cityloop.core.principal import ForbiddenRole
 from cityloop.deadlines.queries import get_calendar
 from cityloop.geo import cell_for, component_id_problem, locate
 from cityloop.taxonomy import STANDARD_2026, get_category
@@ -27,11 +27,7 @@ PUBLIC_SOURCES = frozenset(SOURCES) - {"inspector"}
 
 def _check_actor(actor: Actor, city_code: str, source: str, self_handled: bool) -> tuple[str, str]:
     """The creating action and the role it is taken in; refuses the wrong city or role."""
-    if actor.city_code != city_code:
-        raise ForbiddenCity(
-            f"your credential belongs to city {actor.city_code}, not to city {city_code}",
-            details={"yours": actor.city_code, "requested": city_code},
-        )
+    actor.check_city(city_code)
     if source == "inspector" or self_handled:
         needed, action = "inspector", ("self_handle" if self_handled else "report")
     else:

@@ -22,7 +22,6 @@ from cityloop.cases.timeline import append_event
 from cityloop.cases.transition import get_case_for_update
 from cityloop.cases.workflow import State
 from cityloop.core.clock import get_clock
-from cityloop.core.principal import ForbiddenCity
 
 DUPLICATE_REASON = "重复上报"
 
@@ -80,11 +79,7 @@ def do_merge(
     the master must be a case of the same city that is not void.
     """
     at = now or get_clock().now()
-    if actor.city_code != city_code:
-        raise ForbiddenCity(
-            f"your credential belongs to city {actor.city_code}, not to city {city_code}",
-            details={"yours": actor.city_code, "requested": city_code},
-        )
+    actor.check_city(city_code)
     if "operator" not in actor.roles:
         raise ActionNotAllowed(
             "merging a duplicate needs the role operator", details={"held": sorted(actor.roles)}

@@ -18,7 +18,6 @@ from cityloop.cases.timeline import append_event
 from cityloop.cases.transition import get_case_for_update
 from cityloop.cases.workflow import State
 from cityloop.core.clock import get_clock, utc
-from cityloop.core.principal import ForbiddenCity
 from cityloop.taxonomy import find_category
 
 #: A case's category may be corrected until it is filed.
@@ -38,11 +37,7 @@ def do_recategorise(
 ) -> Case:
     """Give case `number` another category of the city's taxonomy; refused after filing."""
     at = utc(now or get_clock().now())
-    if actor.city_code != city_code:
-        raise ForbiddenCity(
-            f"your credential belongs to city {actor.city_code}, not to city {city_code}",
-            details={"yours": actor.city_code, "requested": city_code},
-        )
+    actor.check_city(city_code)
     if "operator" not in actor.roles:
         raise ActionNotAllowed(
             "changing a category needs the role operator", details={"held": sorted(actor.roles)}

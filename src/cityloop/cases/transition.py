@@ -42,7 +42,6 @@ from cityloop.cases.workflow import (
     State,
 )
 from cityloop.core.clock import get_clock, utc
-from cityloop.core.principal import ForbiddenCity
 from cityloop.deadlines import TimeLimit, WorkingCalendar
 from cityloop.deadlines.policies import disposal_limit
 from cityloop.deadlines.queries import get_calendar
@@ -76,11 +75,7 @@ def do_transition(
     act = ACTIONS.get(action)
     if act is None:
         raise UnknownAction(f"unknown action {action!r}", details={"known": sorted(ACTIONS)})
-    if actor.city_code != city_code:
-        raise ForbiddenCity(
-            f"your credential belongs to city {actor.city_code}, not to city {city_code}",
-            details={"yours": actor.city_code, "requested": city_code},
-        )
+    actor.check_city(city_code)
     case = get_case_for_update(session, city_code, number)
     old = State(case.state)
     if old not in act.sources:

@@ -18,7 +18,6 @@ from cityloop.cases import Actor
 from cityloop.cases.errors import ActionNotAllowed
 from cityloop.core.clock import get_clock
 from cityloop.core.errors import Conflict, NotFound, ValidationFailed
-from cityloop.core.principal import ForbiddenCity
 from cityloop.flows.process_report import channel_context, register_normalized
 from cityloop.flows.report_result import ProcessResult
 from cityloop.intake import CHANNELS, Report
@@ -56,11 +55,7 @@ def resolve_report(
     leaves the report waiting as it was.
     """
     at = now or get_clock().now()
-    if actor.city_code != city_code:
-        raise ForbiddenCity(
-            f"your credential belongs to city {actor.city_code}, not to city {city_code}",
-            details={"yours": actor.city_code, "requested": city_code},
-        )
+    actor.check_city(city_code)
     if "operator" not in actor.roles:
         raise ActionNotAllowed(
             "resolving a waiting report needs the role operator", details={"held": sorted(actor.roles)}

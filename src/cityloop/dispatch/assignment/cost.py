@@ -9,10 +9,10 @@ the category needs are infeasible, with the reason.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cityloop.core.geodesy import EARTH_RADIUS_M, distance_m
 from cityloop.dispatch.assignment.model import (
     AssignmentParams,
     CostBreakdown,
@@ -21,15 +21,12 @@ from cityloop.dispatch.assignment.model import (
     WorkerState,
 )
 
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = EARTH_RADIUS_M / 1000.0
 
 
 def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance in kilometres between two WGS 84 points given as (lon, lat)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return distance_m(lon1, lat1, lon2, lat2) / 1000.0
 
 
 def road_km(lon1: float, lat1: float, lon2: float, lat2: float, params: AssignmentParams) -> float:

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from cityloop.core.geodesy import distance_m
 from cityloop.org import list_staff
 from cityloop.org.shifts import parse_hhmm
-from cityloop.sim.scenario import PATROL_HOURS, CityMap, haversine_m
+from cityloop.sim.scenario import PATROL_HOURS, CityMap
 
 SPEED_KMH = 15.0
 
@@ -88,7 +89,7 @@ class Travel:
         self.road_factor, self.speed_kmh = road_factor, speed_kmh
 
     def km(self, a: tuple[float, float], b: tuple[float, float]) -> float:
-        return haversine_m(a[0], a[1], b[0], b[1]) * self.road_factor / 1000
+        return distance_m(a[0], a[1], b[0], b[1]) * self.road_factor / 1000
 
     def minutes(self, km: float) -> float:
         return km / self.speed_kmh * 60

@@ -21,6 +21,7 @@ from datetime import datetime
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from cityloop.core.geodesy import EARTH_RADIUS_M
 from cityloop.sim.engine.board import Board, Visit
 
 _FORBIDDEN = 1e9
@@ -33,7 +34,7 @@ def _km(
     la, lb = np.radians(lats_a)[:, None], np.radians(lats_b)[None, :]
     dl = np.radians(lons_b)[None, :] - np.radians(lons_a)[:, None]
     h = np.sin((lb - la) / 2) ** 2 + np.cos(la) * np.cos(lb) * np.sin(dl / 2) ** 2
-    km: np.ndarray = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) * factor
+    km: np.ndarray = 2 * (EARTH_RADIUS_M / 1000) * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) * factor
     return km
 
 

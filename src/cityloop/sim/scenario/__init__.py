@@ -2,7 +2,7 @@
 
 from cityloop.sim.scenario.arrivals import DEFAULT_REPORTS_PER_DAY, PATROL_HOURS, build_scenario, code_mix
 from cityloop.sim.scenario.calibration import Calibration, calibrate, load_calibration, write_calibration
-from cityloop.sim.scenario.citymap import CityMap, haversine_m, load_city_map
+from cityloop.sim.scenario.citymap import CityMap, load_city_map
 from cityloop.sim.scenario.devices import DeviceRules
 from cityloop.sim.scenario.mapping import BOSTON_TO_GBT, HOT_SPOTS, map_boston_type
 from cityloop.sim.scenario.model import Arrival, Scenario
@@ -21,7 +21,6 @@ __all__ = [
     "build_scenario",
     "calibrate",
     "code_mix",
-    "haversine_m",
     "load_calibration",
     "load_city_map",
     "map_boston_type",

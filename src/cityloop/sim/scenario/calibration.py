@@ -12,7 +12,6 @@ reads it back as a `Calibration`.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,6 +22,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from cityloop.core.geodesy import distance_m
 from cityloop.sim.scenario.mapping import BOSTON_TO_GBT
 from cityloop.triage.importers import ServiceRecord, read_boston311
 
@@ -50,15 +50,6 @@ HOW = (
 def group_of(source: str) -> str:
     """The scenario channel group of a Boston `source` (other: system integrations)."""
     return CHANNEL_GROUPS.get(source.strip(), "other")
-
-
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _quantiles(values: Sequence[float]) -> dict[str, float]:
@@ -129,7 +120,7 @@ def _duplicates(records: Sequence[ServiceRecord]) -> dict[str, Any]:
         if None not in (record.lat, record.lon, master.lat, master.lon):
             assert record.lat is not None and record.lon is not None
             assert master.lat is not None and master.lon is not None
-            distances.append(_haversine_m(record.lat, record.lon, master.lat, master.lon))
+            distances.append(distance_m(record.lon, record.lat, master.lon, master.lat))
     labelled = sum(record.is_duplicate for record in records)
     return {
         "share": round(labelled / max(1, len(records)), 4),

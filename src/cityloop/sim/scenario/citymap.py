@@ -17,21 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cityloop.cities import get_city
+from cityloop.core.geodesy import EARTH_RADIUS_M, distance_m
 from cityloop.geo import list_areas, list_patrol_zones, list_places
 from cityloop.intake import Device
 from cityloop.org import list_staff
 
-EARTH_M = 6_371_000.0
-
-
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres between two WGS 84 points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_M * math.asin(math.sqrt(min(1.0, h)))
+EARTH_M = EARTH_RADIUS_M
 
 
 def offset(lon: float, lat: float, east_m: float, north_m: float) -> tuple[float, float]:
@@ -101,10 +92,10 @@ class CityMap:
 
     def place_name(self, lon: float, lat: float, within_m: float = 350.0) -> str | None:
         """How a caller names the spot: the nearest POI within `within_m`, else the nearest crossing."""
-        best = min(self.pois, key=lambda p: haversine_m(lon, lat, p.lon, p.lat), default=None)
-        if best is not None and haversine_m(lon, lat, best.lon, best.lat) <= within_m:
+        best = min(self.pois, key=lambda p: distance_m(lon, lat, p.lon, p.lat), default=None)
+        if best is not None and distance_m(lon, lat, best.lon, best.lat) <= within_m:
             return best.name
-        crossing = min(self.crossings, key=lambda c: haversine_m(lon, lat, c[1], c[2]), default=None)
+        crossing = min(self.crossings, key=lambda c: distance_m(lon, lat, c[1], c[2]), default=None)
         return crossing[0] if crossing is not None else None
 
     def inspector_at(self, lon: float, lat: float) -> str | None:

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from cityloop.cities import CityParameters
+from cityloop.core.geodesy import distance_m
 from cityloop.sim.scenario.calibration import Calibration
-from cityloop.sim.scenario.citymap import CityMap, DeviceSpot, haversine_m
+from cityloop.sim.scenario.citymap import CityMap, DeviceSpot
 from cityloop.sim.scenario.mapping import CAMERA_CLASSES
 from cityloop.sim.scenario.model import Arrival
 
@@ -48,7 +49,7 @@ class DeviceRules:
 
 def _watched(city: CityMap, device: DeviceSpot) -> str:
     """What a camera watches: the kind of the nearest point of interest within 300 m."""
-    near = [(haversine_m(device.lon, device.lat, p.lon, p.lat), p.kind) for p in city.pois]
+    near = [(distance_m(device.lon, device.lat, p.lon, p.lat), p.kind) for p in city.pois]
     near = [item for item in near if item[0] <= 300.0]
     kind = min(near)[1] if near else "other"
     return kind if kind in CAMERA_CLASSES else "other"

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from cityloop.core.geodesy import distance_m
 from cityloop.triage.dedupe.config import CategoryRule
 from cityloop.triage.dedupe.model import Report
 
-EARTH_RADIUS_M = 6_371_008.8
 _SPACES = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two WGS 84 points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in metres between two WGS 84 points given as (lat, lon)."""
+    return distance_m(lon1, lat1, lon2, lat2)
 
 
 def normalise_address(address: str) -> str:
