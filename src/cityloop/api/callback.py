@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from cityloop.cases import Actor, State, do_transition
+from cityloop.cases import Actor, Case, State, do_transition
 from cityloop.cases.queries import get_case
 from cityloop.cities import get_city
 from cityloop.core.clock import get_clock
@@ -81,6 +81,29 @@ def check_callback_proof(session: Session, *, city_code: str, number: str, proof
     return ref
 
 
+def do_citizen_callback(
+    session: Session,
+    request: Request,
+    *,
+    city_code: str,
+    number: str,
+    proof: str,
+    rating: str,
+    comment: str | None,
+) -> Case:
+    """The citizen's rating of a closed case (after the proof), then the deployment's follow-up after a
+    person's action (`flows.automation`), as for staff actions. Raises, changing nothing, when refused."""
+    get_city(session, city_code)
+    ref = check_callback_proof(session, city_code=city_code, number=number, proof=proof)
+    case = do_transition(
+        session, city_code=city_code, number=number, action="callback", actor=Actor.citizen(city_code, ref),
+        data={"rating": rating}, reason=(comment or "").strip() or None,
+    )  # fmt: skip
+    for follow_up in getattr(request.app.state, "after_transition", ()):
+        follow_up(session, case, get_clock().now())
+    return case
+
+
 @router.post("/cities/{city_code}/cases/{number}/callback", response_model=CallbackOut)
 def give_callback(
     city_code: str,
@@ -92,19 +115,8 @@ def give_callback(
 ) -> CallbackOut:
     """Rate a closed case as its reporter or a follower (proof: the phone number or email reported with).
     403 `cases.not_the_reporter` for a wrong proof; 409 `cases.not_closed` or `cases.already_rated`."""
-    get_city(session, city_code)
-    ref = check_callback_proof(session, city_code=city_code, number=number, proof=body.proof)
-    comment = (body.comment or "").strip() or None
-    case = do_transition(
-        session,
-        city_code=city_code,
-        number=number,
-        action="callback",
-        actor=Actor.citizen(city_code, ref),
-        data={"rating": body.rating},
-        reason=comment,
-    )
-    # The deployment's follow-up after a person's action (`flows.automation`), as for staff actions.
-    for follow_up in getattr(request.app.state, "after_transition", ()):
-        follow_up(session, case, get_clock().now())
+    case = do_citizen_callback(
+        session, request, city_code=city_code, number=number, proof=body.proof, rating=body.rating,
+        comment=body.comment,
+    )  # fmt: skip
     return CallbackOut(case_number=case.number, state=case.state, satisfaction=body.rating)

@@ -15,13 +15,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from cityloop.api.callback import check_callback_proof
-from cityloop.cases import Actor, Case, do_transition
+from cityloop.api.callback import do_citizen_callback
+from cityloop.cases import Case
 from cityloop.cases.errors import CaseNotFound
 from cityloop.cases.queries import get_case, timeline
 from cityloop.cases.workflow import ACTIONS, CREATE_ACTIONS, SATISFACTION, STATE_LABELS, State
 from cityloop.cities import get_city
-from cityloop.core.clock import get_clock
 from cityloop.core.errors import CityLoopError
 from cityloop.core.i18n import Text
 from cityloop.db.deps import SESSION
@@ -138,15 +137,11 @@ def track_callback(
         outcome = "invalid"
     else:
         try:
-            get_city(session, city_code)
-            ref = check_callback_proof(session, city_code=city_code, number=number, proof=proof)
             with session.begin_nested():
-                case = do_transition(
-                    session, city_code=city_code, number=number, action="callback",
-                    actor=Actor.citizen(city_code, ref), data={"rating": rating}, reason=comment.strip() or None,
+                do_citizen_callback(
+                    session, request, city_code=city_code, number=number, proof=proof, rating=rating,
+                    comment=comment,
                 )  # fmt: skip
-                for follow_up in getattr(request.app.state, "after_transition", ()):
-                    follow_up(session, case, get_clock().now())
         except CaseNotFound:
             return not_found(request, session)
         except CityLoopError as exc:

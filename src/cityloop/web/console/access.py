@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from cityloop.core.principal import Principal
-from cityloop.web.session import page_principal
+from cityloop.web.session import check_same_origin, page_principal
 from cityloop.web.templating import render
 
 #: Leaders and admins read the console (the case behind a figure of a portrait, a queue); the
@@ -27,3 +27,9 @@ def console_principal(session: Session, request: Request) -> Principal | Respons
     if principal.kind != "staff" or principal.city_code is None or not principal.roles & CONSOLE_ROLES:
         return render(request, "console/forbidden.html", status=403, principal=principal)
     return principal
+
+
+def console_form_principal(session: Session, request: Request) -> Principal | Response:
+    """`console_principal` for a form post, which must also come from our own pages (same origin)."""
+    check_same_origin(request)
+    return console_principal(session, request)

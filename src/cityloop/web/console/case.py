@@ -26,7 +26,7 @@ from cityloop.db.deps import SESSION
 from cityloop.deadlines import get_calendar
 from cityloop.org import list_departments
 from cityloop.web.citizen import not_found
-from cityloop.web.console.access import console_principal
+from cityloop.web.console.access import console_form_principal, console_principal
 from cityloop.web.console.operations import do_action, do_console_merge, preview_dispatch
 from cityloop.web.console.pages import category_name
 from cityloop.web.console.queues import SOURCE_LABELS
@@ -40,7 +40,6 @@ from cityloop.web.console.views import (
     suggestions,
 )
 from cityloop.web.i18n import request_locale
-from cityloop.web.session import check_same_origin
 from cityloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -109,8 +108,7 @@ def take_action(
     session: Session = SESSION,
 ) -> Response:
     """Take a workflow action on the case (then the automatic steps that follow it)."""
-    check_same_origin(request)
-    principal = console_principal(session, request)
+    principal = console_form_principal(session, request)
     if isinstance(principal, Response):
         return principal
     data: dict[str, Any] = {}
@@ -142,8 +140,7 @@ def merge(
     session: Session = SESSION,
 ) -> Response:
     """Void the case as a repeat report of `master` (a suggestion of intake, or a number typed in)."""
-    check_same_origin(request)
-    principal = console_principal(session, request)
+    principal = console_form_principal(session, request)
     if isinstance(principal, Response):
         return principal
     try:
@@ -165,8 +162,7 @@ def change_category(
     session: Session = SESSION,
 ) -> Response:
     """Correct the case's category before filing (the timeline keeps both codes and the reason)."""
-    check_same_origin(request)
-    principal = console_principal(session, request)
+    principal = console_form_principal(session, request)
     if isinstance(principal, Response):
         return principal
     try:

@@ -27,7 +27,7 @@ from cityloop.dispatch import load_routing_table, returned_departments, route_ca
 from cityloop.intake import Report
 from cityloop.org import list_departments
 from cityloop.taxonomy import find_category
-from cityloop.web.console.access import console_principal
+from cityloop.web.console.access import console_form_principal, console_principal
 from cityloop.web.console.operations import BULK_ACTIONS, Outcome, run_bulk
 from cityloop.web.console.queues import (
     QUEUE_BY_KEY,
@@ -45,7 +45,6 @@ from cityloop.web.console.queues import (
 )
 from cityloop.web.console.views import state_label
 from cityloop.web.i18n import request_locale
-from cityloop.web.session import check_same_origin
 from cityloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -190,8 +189,7 @@ def bulk(
     session: Session = SESSION,
 ) -> Response:
     """Take one action on every selected case; the page lists each case's outcome."""
-    check_same_origin(request)
-    principal = console_principal(session, request)
+    principal = console_form_principal(session, request)
     if isinstance(principal, Response):
         return principal
     outcomes = run_bulk(

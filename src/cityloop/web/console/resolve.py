@@ -15,8 +15,7 @@ from cityloop.core.clock import get_clock
 from cityloop.core.errors import CityLoopError
 from cityloop.db.deps import SESSION
 from cityloop.flows.resolve import resolve_report
-from cityloop.web.console.access import console_principal
-from cityloop.web.session import check_same_origin
+from cityloop.web.console.access import console_form_principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,8 +38,7 @@ def resolve(
     session: Session = SESSION,
 ) -> Response:
     """Apply the operator's choice; back to the queue with the outcome (a case number, or why not)."""
-    check_same_origin(request)
-    principal = console_principal(session, request)
+    principal = console_form_principal(session, request)
     if isinstance(principal, Response):
         return principal
     query = {"queue": queue or "manual_category", "report": str(report_id)}
